@@ -1,0 +1,1 @@
+//! meekijk-capture: frame sources (screen, synthetic scenes, recorded files) and privacy masks.

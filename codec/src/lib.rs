@@ -1,0 +1,19 @@
+//! meekijk-codec: the screen codec engine behind meekijk.
+//!
+//! Start with [`Frame`] / [`FrameView`] (BGRA8 pixels with a stride) and [`diff`], which
+//! compares a new frame with the previous one and returns a [`DirtyMap`] of changed blocks.
+//! [`convert`] turns a rectangle of a frame into planar YUV and back.
+//!
+//! Every function that takes sizes, rects or bytes from outside validates them and returns
+//! [`Error`]; nothing here panics on input.
+
+pub mod convert;
+mod differ;
+mod error;
+mod frame;
+mod rect;
+
+pub use differ::{diff, diff_with, CpuLevel, DirtyMap, BLOCK_SIZE};
+pub use error::{Error, Result};
+pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
+pub use rect::Rect;

@@ -1,0 +1,4 @@
+//! `meekijk`: the command-line shell around the codec engine.
+#![forbid(unsafe_code)]
+
+fn main() {}
