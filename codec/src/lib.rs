@@ -12,8 +12,10 @@ mod differ;
 mod error;
 mod frame;
 mod rect;
+mod update;
 
 pub use differ::{diff, diff_with, CpuLevel, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
 pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
 pub use rect::Rect;
+pub use update::{Op, Update};

@@ -1,0 +1,73 @@
+//! `Update`: what the host sends per captured frame, an ordered list of drawing ops.
+
+use bytes::Bytes;
+
+use crate::Rect;
+
+/// One drawing instruction for the viewer. Ops apply in order; each names the pixels it writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Op {
+    /// Paint `rect` with one BGRA colour.
+    Fill {
+        /// Target pixels.
+        rect: Rect,
+        /// The colour, BGRA.
+        colour: [u8; 4],
+    },
+    /// A lossless few-colour tile: palette indices, compressed (see `palette`).
+    Palette {
+        /// Target pixels.
+        rect: Rect,
+        /// The palette, BGRA.
+        colours: Vec<[u8; 4]>,
+        /// Compressed indices.
+        data: Bytes,
+    },
+    /// An independent AV1 still frame covering `rect` exactly.
+    Av1 {
+        /// Target pixels.
+        rect: Rect,
+        /// The rav1e base quantizer it was coded at (0 best .. 255 coarsest).
+        quality: u8,
+        /// One AV1 temporal unit (OBUs, low-overhead format).
+        data: Bytes,
+    },
+}
+
+impl Op {
+    /// The pixels this op writes.
+    pub fn rect(&self) -> Rect {
+        match self {
+            Op::Fill { rect, .. } | Op::Palette { rect, .. } | Op::Av1 { rect, .. } => *rect,
+        }
+    }
+
+    /// Payload bytes this op carries (what it costs on the wire, headers aside).
+    pub fn payload_len(&self) -> usize {
+        match self {
+            Op::Fill { .. } => 4,
+            Op::Palette { colours, data, .. } => colours.len() * 4 + data.len(),
+            Op::Av1 { data, .. } => data.len(),
+        }
+    }
+}
+
+/// Everything the viewer needs to bring its framebuffer from the previous frame to this one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Update {
+    /// Ops in the order they must be applied.
+    pub ops: Vec<Op>,
+}
+
+impl Update {
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Sum of the ops' payload bytes.
+    pub fn payload_len(&self) -> usize {
+        self.ops.iter().map(Op::payload_len).sum()
+    }
+}
