@@ -33,13 +33,34 @@ pub enum Op {
         /// One AV1 temporal unit (OBUs, low-overhead format).
         data: Bytes,
     },
+    /// Copy pixels the viewer already has (scroll, moved window): `src` to the same-sized rect at
+    /// (`dst_x`, `dst_y`). Source and destination may overlap; the copy behaves like `memmove`.
+    CopyRect {
+        /// Source pixels, in the framebuffer as it is before this op.
+        src: Rect,
+        /// Left edge of the destination.
+        dst_x: u32,
+        /// Top edge of the destination.
+        dst_y: u32,
+    },
+    /// Paint `rect` from the viewer's tile cache entry `key` (same size as `rect`).
+    CacheHit {
+        /// Target pixels.
+        rect: Rect,
+        /// Content hash of the cached tile's pixels.
+        key: u64,
+    },
 }
 
 impl Op {
     /// The pixels this op writes.
     pub fn rect(&self) -> Rect {
         match self {
-            Op::Fill { rect, .. } | Op::Palette { rect, .. } | Op::Av1 { rect, .. } => *rect,
+            Op::Fill { rect, .. }
+            | Op::Palette { rect, .. }
+            | Op::Av1 { rect, .. }
+            | Op::CacheHit { rect, .. } => *rect,
+            Op::CopyRect { src, dst_x, dst_y } => Rect::new(*dst_x, *dst_y, src.width, src.height),
         }
     }
 
@@ -49,6 +70,7 @@ impl Op {
             Op::Fill { .. } => 4,
             Op::Palette { colours, data, .. } => colours.len() * 4 + data.len(),
             Op::Av1 { data, .. } => data.len(),
+            Op::CopyRect { .. } | Op::CacheHit { .. } => 0,
         }
     }
 }
