@@ -68,4 +68,93 @@ pub enum Error {
     /// Colour conversion failed inside the conversion library (should not happen after our checks).
     #[error("colour conversion failed: {0}")]
     Convert(String),
+    /// Wire: a message ended before `what` was complete.
+    #[error("wire: truncated {what}: {needed} bytes needed, {available} left")]
+    WireTruncated {
+        /// The field or structure being read.
+        what: &'static str,
+        /// Bytes it needs.
+        needed: usize,
+        /// Bytes that were left.
+        available: usize,
+    },
+    /// Wire: a frame that does not start with the magic bytes `MK`.
+    #[error("wire: bad magic {found:02x?}; expected [4d, 4b] (\"MK\")")]
+    WireBadMagic {
+        /// The first two bytes of the frame.
+        found: [u8; 2],
+    },
+    /// Wire: a frame of a wire-format version this build does not speak.
+    #[error("wire: unsupported version {found}; expected {expected}")]
+    WireVersion {
+        /// Version byte of the frame.
+        found: u8,
+        /// The only version this build reads and writes.
+        expected: u8,
+    },
+    /// Wire: a message type unknown in this direction (or sent the wrong way).
+    #[error("wire: unknown {direction} message type {tag:#04x}; expected one of {expected}")]
+    WireUnknownMessage {
+        /// `"host→viewer"` or `"viewer→host"`.
+        direction: &'static str,
+        /// The type byte that was found.
+        tag: u8,
+        /// The accepted type bytes.
+        expected: &'static str,
+    },
+    /// Wire: a length or count above its documented limit (see `wire::MAX_*`).
+    #[error("wire: {what} {len} exceeds the limit {max}")]
+    WireLimit {
+        /// What was counted or measured.
+        what: &'static str,
+        /// The value that was found.
+        len: u64,
+        /// The largest allowed value.
+        max: u64,
+    },
+    /// Wire: bytes left over after a complete message.
+    #[error("wire: {extra} trailing bytes after {what}; expected none")]
+    WireTrailingBytes {
+        /// The message that was complete.
+        what: &'static str,
+        /// How many bytes were left.
+        extra: usize,
+    },
+    /// Wire: a field whose value is impossible (bad enum value, unknown op tag, zero where
+    /// at least one is required, hotspot outside the cursor…).
+    #[error("wire: invalid {what} {value}; expected {expected}")]
+    WireInvalid {
+        /// The field.
+        what: &'static str,
+        /// The value that was found.
+        value: u64,
+        /// The accepted values.
+        expected: &'static str,
+    },
+    /// Wire: a rect with no pixels.
+    #[error("wire: {what} rect {rect} is empty; width and height must be at least 1")]
+    WireEmptyRect {
+        /// Which rect (op and role).
+        what: &'static str,
+        /// The rect.
+        rect: Rect,
+    },
+    /// Wire: a rect reaching past the largest possible screen.
+    #[error("wire: {what} rect {rect} reaches past the {max}x{max} limit")]
+    WireRectOutOfRange {
+        /// Which rect (op and role).
+        what: &'static str,
+        /// The rect.
+        rect: Rect,
+        /// [`crate::MAX_DIMENSION`].
+        max: u32,
+    },
+    /// Wire: text that is not valid UTF-8.
+    #[error("wire: {what} is not valid UTF-8 (valid up to byte {valid_up_to})")]
+    WireUtf8 {
+        /// The text field.
+        what: &'static str,
+        /// Length of the valid prefix.
+        valid_up_to: usize,
+    },
 }

@@ -13,6 +13,7 @@ mod error;
 mod frame;
 mod rect;
 mod update;
+pub mod wire;
 
 pub use differ::{diff, diff_with, CpuLevel, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};

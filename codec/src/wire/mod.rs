@@ -1,0 +1,92 @@
+//! The wire protocol: versioned, length-prefixed binary messages between host and viewer.
+//!
+//! Start with [`HostMessage`] and [`ViewerMessage`]: `encode` appends one frame to a `Vec<u8>`,
+//! `decode` parses exactly one frame. On a byte stream, [`take_frame`] (or [`frame_len`]) cuts
+//! complete frames off a growing receive buffer and never asks for more than one bounded frame.
+//!
+//! Everything that crosses the network goes through this one strict codec: every length and count
+//! is checked against a `MAX_*` limit before anything is allocated; truncation, trailing bytes,
+//! unknown types and tags, empty or out-of-range rects, bad enum values and invalid UTF-8 are
+//! errors that name the field and the accepted values. Each value has exactly one byte form
+//! (`encode(decode(x)) == x`), and `encode` refuses what `decode` would refuse.
+//!
+//! # Format
+//!
+//! Integers are big-endian. A rect is `x, y, width, height` as four u32; it must be non-empty
+//! and lie within `MAX_DIMENSION`² (the viewer checks it against its real framebuffer).
+//!
+//! | part | bytes |
+//! |---|---|
+//! | frame header | magic `"MK"` (2), version `1` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
+//! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
+//! | `0x02` Update | sequence (u64), capture time µs (u64), op count (u32, ≤ [`MAX_OPS_PER_UPDATE`]), ops |
+//! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
+//! | `0x04` ControlState | granted (u8 0/1) |
+//! | `0x05` / `0x85` Bye | reason (u8, 0..=5, see [`ByeReason`]), text length (u16, ≤ [`MAX_TEXT_LEN`]), UTF-8 text |
+//! | `0x81` Ack | sequence (u64) |
+//! | `0x82` Input | kind (u8): `1` move x, y (u32); `2`/`3` button down/up (u8: 1, 2, 3, 8, 9); `4` wheel dx, dy (i16); `5`/`6` key down/up keysym (u32, 1..=[`MAX_KEYSYM`]) |
+//! | `0x83` ControlRequest, `0x84` RefreshRequest | empty |
+//!
+//! Ops inside an Update (tag u8, then):
+//!
+//! | op | bytes |
+//! |---|---|
+//! | `0x01` Fill | rect, BGRA (4) |
+//! | `0x02` Palette | rect, colour count (u16, 1..=[`MAX_PALETTE_COLOURS`]), colours (4 each), data length (u32), data |
+//! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1), data |
+//! | `0x04` CopyRect | source rect, destination x, y (u32; the destination rect must be in range too) |
+//! | `0x05` CacheHit | rect, key (u64) |
+
+mod bye;
+mod framing;
+pub mod fuzz;
+mod host;
+mod ops;
+mod reader;
+mod viewer;
+
+#[cfg(test)]
+mod tests;
+
+pub use bye::{Bye, ByeReason};
+pub use framing::{frame_len, take_frame};
+pub use host::{Cursor, CursorShape, Hello, HostMessage, SessionLimits};
+pub use ops::UpdateMessage;
+pub use viewer::{InputEvent, PointerButton, ViewerMessage};
+
+/// First two bytes of every frame.
+pub const MAGIC: [u8; 2] = *b"MK";
+
+/// The wire-format version this build reads and writes (byte 2 of every frame).
+pub const VERSION: u8 = 1;
+
+/// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
+pub const HEADER_LEN: usize = 8;
+
+/// Largest payload of one message (32 MiB): a full-screen lossless update of a busy 4K screen
+/// fits; a receiver never buffers more than this plus [`HEADER_LEN`] for one frame.
+pub const MAX_MESSAGE_LEN: u32 = 32 << 20;
+
+/// Most ops in one update: one per 64×64 block of the largest screen.
+pub const MAX_OPS_PER_UPDATE: u32 = 65_536;
+
+/// Most colours in a palette op (indices are one byte).
+pub const MAX_PALETTE_COLOURS: usize = 256;
+
+/// Largest cursor width and height in pixels.
+pub const MAX_CURSOR_SIZE: u16 = 256;
+
+/// Largest `Bye` text in bytes of UTF-8.
+pub const MAX_TEXT_LEN: usize = 256;
+
+/// Most updates a host may promise to send ahead of acknowledgements.
+pub const MAX_IN_FLIGHT: u16 = 64;
+
+/// Largest tile cache (1 GiB) a host may ask the viewer to keep.
+pub const MAX_TILE_CACHE_BYTES: u32 = 1 << 30;
+
+/// Largest X11 keysym (keysyms use 29 bits); 0 is `NoSymbol` and also rejected.
+pub const MAX_KEYSYM: u32 = 0x1FFF_FFFF;
+
+// Text lengths are written as u16.
+const _: () = assert!(MAX_TEXT_LEN <= u16::MAX as usize);

@@ -1,0 +1,464 @@
+//! Unit tests of the wire codec: every rejection path says what was wrong, nothing panics.
+
+use bytes::{Bytes, BytesMut};
+
+use super::*;
+use crate::convert::Chroma;
+use crate::{Error, Op, Rect, Update, MAX_DIMENSION};
+
+fn encode_host(message: &HostMessage) -> Vec<u8> {
+    let mut out = Vec::new();
+    message.encode(&mut out).unwrap();
+    out
+}
+
+fn decode_host(bytes: &[u8]) -> Result<HostMessage, Error> {
+    HostMessage::decode(&Bytes::copy_from_slice(bytes))
+}
+
+fn decode_viewer(bytes: &[u8]) -> Result<ViewerMessage, Error> {
+    ViewerMessage::decode(&Bytes::copy_from_slice(bytes))
+}
+
+/// A frame with any header fields and payload, bypassing the encoder's checks.
+fn raw_frame(tag: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&[VERSION, tag]);
+    out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn update_with(ops: Vec<Op>) -> HostMessage {
+    HostMessage::Update(UpdateMessage {
+        sequence: 7,
+        capture_us: 1_000,
+        update: Update { ops },
+    })
+}
+
+fn every_op() -> Vec<Op> {
+    let rect = Rect::new(16, 32, 64, 48);
+    vec![
+        Op::Fill {
+            rect,
+            colour: [1, 2, 3, 255],
+        },
+        Op::Palette {
+            rect,
+            colours: vec![[0, 0, 0, 255], [255, 255, 255, 255]],
+            data: Bytes::from_static(b"indices"),
+        },
+        Op::Av1 {
+            rect,
+            quality: 80,
+            data: Bytes::from_static(b"\x12\x00\x0a"),
+        },
+        Op::CopyRect {
+            src: rect,
+            dst_x: 16,
+            dst_y: 0,
+        },
+        Op::CacheHit {
+            rect,
+            key: 0xdead_beef,
+        },
+    ]
+}
+
+fn message_of(err: Error) -> String {
+    err.to_string()
+}
+
+#[test]
+fn every_prefix_of_an_update_is_a_truncation_error() {
+    let bytes = encode_host(&update_with(every_op()));
+    assert_eq!(decode_host(&bytes).unwrap(), update_with(every_op()));
+    for cut in 0..bytes.len() {
+        let err = decode_host(&bytes[..cut]).unwrap_err();
+        assert!(
+            matches!(err, Error::WireTruncated { .. }),
+            "cut at {cut}: {err}"
+        );
+    }
+}
+
+#[test]
+fn trailing_bytes_are_rejected_inside_and_after_the_payload() {
+    let mut bytes = encode_host(&HostMessage::ControlState { granted: true });
+    bytes.push(0);
+    assert_eq!(
+        message_of(decode_host(&bytes).unwrap_err()),
+        "wire: 1 trailing bytes after frame; expected none"
+    );
+    let padded = raw_frame(0x04, &[1, 0]);
+    assert_eq!(
+        decode_host(&padded).unwrap_err(),
+        Error::WireTrailingBytes {
+            what: "ControlState",
+            extra: 1
+        }
+    );
+}
+
+#[test]
+fn bad_headers_fail_before_the_payload_arrives() {
+    let mut head = raw_frame(0x02, &[]);
+    head[4..8].copy_from_slice(&(MAX_MESSAGE_LEN + 1).to_be_bytes());
+    let err = frame_len(&head).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: message length 33554433 exceeds the limit 33554432"
+    );
+    assert_eq!(frame_len(&head[..7]), Ok(None));
+
+    let mut bad_magic = raw_frame(0x02, &[]);
+    bad_magic[0] = b'X';
+    assert!(matches!(
+        frame_len(&bad_magic),
+        Err(Error::WireBadMagic {
+            found: [b'X', b'K']
+        })
+    ));
+    let mut bad_version = raw_frame(0x02, &[]);
+    bad_version[2] = 2;
+    assert_eq!(
+        frame_len(&bad_version).unwrap_err().to_string(),
+        "wire: unsupported version 2; expected 1"
+    );
+}
+
+#[test]
+fn messages_sent_the_wrong_way_or_unknown_are_rejected() {
+    let ack = raw_frame(0x81, &[0; 8]);
+    assert!(decode_viewer(&ack).is_ok());
+    let err = decode_host(&ack).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("wire: unknown host→viewer message type 0x81"),
+        "{err}"
+    );
+    let hello = encode_host(&HostMessage::ControlState { granted: false });
+    assert!(matches!(
+        decode_viewer(&hello),
+        Err(Error::WireUnknownMessage { tag: 0x04, .. })
+    ));
+    assert!(decode_host(&raw_frame(0x00, &[])).is_err());
+}
+
+#[test]
+fn impossible_ops_are_rejected_with_their_field() {
+    let mut payload = [0u8; 20].to_vec(); // sequence, capture time, count
+    payload[19] = 1;
+    let mut unknown = payload.clone();
+    unknown.extend_from_slice(&[0x09; 21]);
+    let err = decode_host(&raw_frame(0x02, &unknown)).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("wire: invalid op tag 9; expected 0x01 Fill"),
+        "{err}"
+    );
+
+    let cases: [(Op, &str); 5] = [
+        (
+            Op::Fill {
+                rect: Rect::new(0, 0, 0, 5),
+                colour: [0; 4],
+            },
+            "wire: Fill rect 0x5+0+0 is empty; width and height must be at least 1",
+        ),
+        (
+            Op::CacheHit {
+                rect: Rect::new(MAX_DIMENSION - 1, 0, 2, 1),
+                key: 1,
+            },
+            "wire: CacheHit rect 2x1+16383+0 reaches past the 16384x16384 limit",
+        ),
+        (
+            Op::CopyRect {
+                src: Rect::new(0, 0, 10, 10),
+                dst_x: 0,
+                dst_y: MAX_DIMENSION - 5,
+            },
+            "wire: CopyRect destination rect 10x10+0+16379 reaches past the 16384x16384 limit",
+        ),
+        (
+            Op::Palette {
+                rect: Rect::new(0, 0, 1, 1),
+                colours: vec![],
+                data: Bytes::new(),
+            },
+            "wire: invalid Palette colour count 0; expected at least 1",
+        ),
+        (
+            Op::Av1 {
+                rect: Rect::new(0, 0, 1, 1),
+                quality: 0,
+                data: Bytes::new(),
+            },
+            "wire: invalid Av1 data length 0; expected at least 1",
+        ),
+    ];
+    for (op, expected) in cases {
+        // The encoder refuses, and leaves nothing behind.
+        let mut out = vec![0xaa];
+        assert_eq!(
+            message_of(update_with(vec![op.clone()]).encode(&mut out).unwrap_err()),
+            expected
+        );
+        assert_eq!(out, [0xaa]);
+        // The decoder refuses the same bytes, written by hand.
+        let mut bytes = payload.clone();
+        ops_payload(&op, &mut bytes);
+        assert_eq!(
+            message_of(decode_host(&raw_frame(0x02, &bytes)).unwrap_err()),
+            expected
+        );
+    }
+    let colours = vec![[0; 4]; MAX_PALETTE_COLOURS + 1];
+    let op = Op::Palette {
+        rect: Rect::new(0, 0, 1, 1),
+        colours,
+        data: Bytes::new(),
+    };
+    let err = update_with(vec![op]).encode(&mut Vec::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Palette colour count 257 exceeds the limit 256"
+    );
+}
+
+/// Writes an op the way the encoder would, minus its checks.
+fn ops_payload(op: &Op, out: &mut Vec<u8>) {
+    let rect_bytes = |r: Rect| [r.x, r.y, r.width, r.height].map(u32::to_be_bytes).concat();
+    match op {
+        Op::Fill { rect, colour } => {
+            out.push(1);
+            out.extend(rect_bytes(*rect));
+            out.extend_from_slice(colour);
+        }
+        Op::Palette {
+            rect,
+            colours,
+            data,
+        } => {
+            out.push(2);
+            out.extend(rect_bytes(*rect));
+            out.extend_from_slice(&(colours.len() as u16).to_be_bytes());
+            out.extend(colours.iter().flatten());
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            out.extend_from_slice(data);
+        }
+        Op::Av1 {
+            rect,
+            quality,
+            data,
+        } => {
+            out.push(3);
+            out.extend(rect_bytes(*rect));
+            out.push(*quality);
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            out.extend_from_slice(data);
+        }
+        Op::CopyRect { src, dst_x, dst_y } => {
+            out.push(4);
+            out.extend(rect_bytes(*src));
+            out.extend_from_slice(&dst_x.to_be_bytes());
+            out.extend_from_slice(&dst_y.to_be_bytes());
+        }
+        Op::CacheHit { rect, key } => {
+            out.push(5);
+            out.extend(rect_bytes(*rect));
+            out.extend_from_slice(&key.to_be_bytes());
+        }
+    }
+}
+
+#[test]
+fn op_counts_are_checked_before_allocating() {
+    let mut payload = vec![0u8; 16];
+    payload.extend_from_slice(&(MAX_OPS_PER_UPDATE + 1).to_be_bytes());
+    let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: op count 65537 exceeds the limit 65536"
+    );
+    // A count within the limit but far beyond the bytes present is a truncation, not a 5 MB Vec.
+    let mut payload = vec![0u8; 16];
+    payload.extend_from_slice(&MAX_OPS_PER_UPDATE.to_be_bytes());
+    let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::WireTruncated {
+                what: "Update ops",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn update_payloads_are_slices_of_the_received_frame() {
+    let frame = Bytes::from(encode_host(&update_with(every_op())));
+    let HostMessage::Update(update) = HostMessage::decode(&frame).unwrap() else {
+        panic!("not an update");
+    };
+    let range = frame.as_ptr_range();
+    for op in &update.update.ops {
+        if let Op::Palette { data, .. } | Op::Av1 { data, .. } = op {
+            assert!(range.contains(&data.as_ptr()), "payload was copied");
+        }
+    }
+}
+
+#[test]
+fn cursor_shape_checks() {
+    let shape = CursorShape {
+        width: 2,
+        height: 2,
+        hot_x: 2,
+        hot_y: 0,
+        pixels: vec![0; 16].into(),
+    };
+    let cursor = HostMessage::Cursor(Cursor {
+        x: 5,
+        y: 5,
+        shape: Some(shape.clone()),
+    });
+    let err = cursor.encode(&mut Vec::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Cursor hotspot x 2 exceeds the limit 1"
+    );
+    let short = CursorShape {
+        hot_x: 1,
+        pixels: vec![0; 15].into(),
+        ..shape
+    };
+    let err = HostMessage::Cursor(Cursor {
+        x: 5,
+        y: 5,
+        shape: Some(short),
+    })
+    .encode(&mut Vec::new())
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("Cursor pixel byte count 15"),
+        "{err}"
+    );
+    let mut payload = vec![0, 0, 0, 1, 0, 0, 0, 1, 1];
+    payload.extend_from_slice(&[1, 1, 0, 1, 0, 0, 0, 0]); // 257 wide
+    let err = decode_host(&raw_frame(0x03, &payload)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Cursor width 257 exceeds the limit 256"
+    );
+    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2])).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("wire: invalid Cursor shape flag 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_and_enum_values_are_checked() {
+    let err = decode_viewer(&raw_frame(0x85, &[0, 0, 2, 0xff, 0xfe])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Bye text is not valid UTF-8 (valid up to byte 0)"
+    );
+    let err = decode_viewer(&raw_frame(0x85, &[6, 0, 0])).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("wire: invalid Bye reason 6; expected 0 Ended"),
+        "{err}"
+    );
+    let long = Bye {
+        reason: ByeReason::Ended,
+        text: "é".repeat(129),
+    };
+    let err = ViewerMessage::Bye(long)
+        .encode(&mut Vec::new())
+        .unwrap_err();
+    assert_eq!(err.to_string(), "wire: Bye text 258 exceeds the limit 256");
+    let err = decode_viewer(&raw_frame(0x82, &[5, 0, 0, 0, 0])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: invalid keysym 0; expected at least 1"
+    );
+    let err = decode_viewer(&raw_frame(0x82, &[2, 4])).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("wire: invalid pointer button 4"),
+        "{err}"
+    );
+    let err = decode_host(&raw_frame(0x04, &[2])).unwrap_err();
+    assert!(
+        err.to_string().starts_with("wire: invalid ControlState 2"),
+        "{err}"
+    );
+    let hello = Hello {
+        protocol_version: 1,
+        width: MAX_DIMENSION + 1,
+        height: 1080,
+        chroma: Chroma::Yuv444,
+        limits: SessionLimits {
+            max_message_len: 1 << 20,
+            max_in_flight: 3,
+            tile_cache_bytes: 0,
+        },
+    };
+    let err = HostMessage::Hello(hello)
+        .encode(&mut Vec::new())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Hello width 16385 exceeds the limit 16384"
+    );
+}
+
+#[test]
+fn frames_arriving_byte_by_byte_are_cut_exactly() {
+    let mut stream = encode_host(&update_with(every_op()));
+    let first_len = stream.len();
+    ViewerMessage::Ack { sequence: 9 }
+        .encode(&mut stream)
+        .unwrap();
+    HostMessage::ControlState { granted: true }
+        .encode(&mut stream)
+        .unwrap();
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    for &byte in &stream {
+        buf.extend_from_slice(&[byte]);
+        if let Some(frame) = take_frame(&mut buf).unwrap() {
+            frames.push(frame);
+        }
+    }
+    assert!(buf.is_empty());
+    assert_eq!(frames.len(), 3);
+    assert_eq!(frames[0].len(), first_len);
+    assert_eq!(frame_len(&frames[0]), Ok(Some(first_len)));
+    assert_eq!(
+        decode_viewer(&frames[1]).unwrap(),
+        ViewerMessage::Ack { sequence: 9 }
+    );
+    assert_eq!(
+        decode_host(&frames[2]).unwrap(),
+        HostMessage::ControlState { granted: true }
+    );
+}
+
+#[test]
+fn fuzz_properties_hold_for_valid_and_damaged_messages() {
+    let bytes = encode_host(&update_with(every_op()));
+    fuzz::round_trip(&bytes);
+    fuzz::decode_stream(&bytes);
+    for cut in 0..bytes.len() {
+        fuzz::round_trip(&bytes[..cut]);
+        fuzz::decode_stream(&bytes[cut..]);
+    }
+}
