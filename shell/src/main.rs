@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod secure;
+mod session;
 
 use clap::{Parser, Subcommand};
 
