@@ -1,0 +1,128 @@
+//! Writes a PNG strip of every synthetic scene (a few frames side by side, scaled down) and one
+//! combined picture, and prints how long each 1080p frame took to generate.
+//!
+//! `cargo run --release -p meekijk-capture --example scenes -- OUT_DIR [FRAMES]`
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use meekijk_capture::{Scene, Source, Synthetic};
+
+const WIDTH: u32 = 1920;
+const HEIGHT: u32 = 1080;
+const FPS: u32 = 30;
+/// Frames shown per scene: the start, 1 s, 2.5 s and 4 s.
+const SHOWN: [u64; 4] = [0, 30, 75, 120];
+/// Downscale factor of the strips.
+const SHRINK: u32 = 5;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let out = args.next().context("usage: scenes OUT_DIR [FRAMES]")?;
+    let frames: u64 = args.next().map_or(Ok(150), |f| f.parse())?;
+    std::fs::create_dir_all(&out)?;
+    let (tw, th) = (WIDTH / SHRINK, HEIGHT / SHRINK);
+    let mut combined =
+        vec![0u8; (tw * SHOWN.len() as u32 * th * Scene::ALL.len() as u32 * 3) as usize];
+    println!("scene            ms/frame (mean)  p50    max    unchanged frames   ({WIDTH}x{HEIGHT}, {frames} frames)");
+    for (row, scene) in Scene::ALL.iter().enumerate() {
+        let setup = Instant::now();
+        let mut source = Synthetic::new(*scene, WIDTH, HEIGHT, FPS, 1)?;
+        let setup_ms = setup.elapsed().as_secs_f64() * 1e3;
+        let mut strip = vec![0u8; (tw * SHOWN.len() as u32 * th * 3) as usize];
+        let mut times = Vec::with_capacity(frames as usize);
+        let mut unchanged = 0;
+        for n in 0..frames.max(SHOWN[SHOWN.len() - 1] + 1) {
+            let start = Instant::now();
+            let frame = source
+                .next_frame()?
+                .context("synthetic sources never end")?;
+            times.push(start.elapsed().as_secs_f64() * 1e3);
+            unchanged += frame.unchanged as u32;
+            if n == SHOWN[2] {
+                write_full(
+                    &Path::new(&out).join(format!("{}-full.png", scene.name())),
+                    &frame.pixels,
+                )?;
+            }
+            if let Some(col) = SHOWN.iter().position(|&s| s == n) {
+                let strip_w = tw * SHOWN.len() as u32;
+                shrink_into(&frame.pixels, &mut strip, strip_w, col as u32 * tw);
+            }
+        }
+        let mut sorted = times.clone();
+        sorted.sort_by(f64::total_cmp);
+        let mean = times.iter().sum::<f64>() / times.len() as f64;
+        println!(
+            "{:<16} {:>8.3}        {:>6.3} {:>6.3}  {unchanged:>4}  (setup {setup_ms:.0} ms)",
+            scene.name(),
+            mean,
+            sorted[sorted.len() / 2],
+            sorted[sorted.len() - 1]
+        );
+        let strip_w = tw * SHOWN.len() as u32;
+        write_png(
+            &Path::new(&out).join(format!("{}.png", scene.name())),
+            &strip,
+            strip_w,
+            th,
+        )?;
+        let offset = row * strip.len();
+        combined[offset..offset + strip.len()].copy_from_slice(&strip);
+    }
+    let path = Path::new(&out).join("scenes.png");
+    write_png(
+        &path,
+        &combined,
+        tw * SHOWN.len() as u32,
+        th * Scene::ALL.len() as u32,
+    )?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Box-filters a BGRA frame by `SHRINK` into an RGB strip at column `x0`.
+fn shrink_into(frame: &meekijk_codec::FrameView<'_>, strip: &mut [u8], strip_w: u32, x0: u32) {
+    let (tw, th) = (frame.width() / SHRINK, frame.height() / SHRINK);
+    for ty in 0..th {
+        for tx in 0..tw {
+            let mut sum = [0u32; 3];
+            for dy in 0..SHRINK {
+                let row = frame.row(ty * SHRINK + dy);
+                for dx in 0..SHRINK {
+                    let p = ((tx * SHRINK + dx) * 4) as usize;
+                    sum[0] += row[p + 2] as u32;
+                    sum[1] += row[p + 1] as u32;
+                    sum[2] += row[p] as u32;
+                }
+            }
+            let o = ((ty * strip_w + x0 + tx) * 3) as usize;
+            for c in 0..3 {
+                strip[o + c] = (sum[c] / (SHRINK * SHRINK)) as u8;
+            }
+        }
+    }
+}
+
+/// Writes one frame at full size.
+fn write_full(path: &Path, frame: &meekijk_codec::FrameView<'_>) -> anyhow::Result<()> {
+    let mut rgb = Vec::with_capacity((frame.width() * frame.height() * 3) as usize);
+    for y in 0..frame.height() {
+        for px in frame.row(y).chunks_exact(4) {
+            rgb.extend_from_slice(&[px[2], px[1], px[0]]);
+        }
+    }
+    write_png(path, &rgb, frame.width(), frame.height())
+}
+
+fn write_png(path: &Path, rgb: &[u8], width: u32, height: u32) -> anyhow::Result<()> {
+    let mut encoder = png::Encoder::new(BufWriter::new(File::create(path)?), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    encoder.write_header()?.write_image_data(rgb)?;
+    Ok(())
+}

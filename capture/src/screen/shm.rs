@@ -1,0 +1,333 @@
+//! X11 capture through MIT-SHM on one persistent connection: each frame is a single
+//! ShmGetImage round trip into a segment we keep mapped, and the frame is a view of it.
+
+use std::time::Instant;
+
+use meekijk_codec::{FrameView, FrameViewMut};
+use x11rb::connection::{Connection, RequestConnection};
+use x11rb::protocol::randr::{self, ConnectionExt as _};
+use x11rb::protocol::shm::{self, ConnectionExt as _};
+use x11rb::protocol::xproto::{
+    self, AtomEnum, ConnectionExt as _, ImageFormat, ImageOrder, MapState,
+};
+use x11rb::rust_connection::RustConnection;
+
+use super::segment::Segment;
+use super::{select, Monitor, MonitorInfo};
+use crate::mask::{self, Masks, WindowInfo};
+use crate::source::{Source, SourceFrame};
+use crate::{Error, Result};
+
+fn x11<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Error {
+    move |e| Error::X11 {
+        what,
+        detail: e.to_string(),
+    }
+}
+
+/// Captures one monitor of an X11 display through a shared-memory segment.
+pub struct ShmCapture {
+    conn: RustConnection,
+    display: String,
+    root: xproto::Window,
+    monitor: MonitorInfo,
+    segment: Segment,
+    shmseg: shm::Seg,
+    started: Instant,
+    masks: Masks,
+    atoms: Atoms,
+}
+
+/// Atoms needed to find windows and their titles.
+struct Atoms {
+    client_list: xproto::Atom,
+    net_wm_name: xproto::Atom,
+    utf8_string: xproto::Atom,
+}
+
+/// Monitors of the X display `display` (or `$DISPLAY`), by RandR; the whole root window
+/// when RandR is missing.
+pub(crate) fn x11_monitors(display: Option<&str>) -> Result<Vec<MonitorInfo>> {
+    let (conn, screen) = x11rb::connect(display).map_err(x11("connect"))?;
+    let root = conn.setup().roots[screen].root;
+    monitors_of(&conn, root, screen)
+}
+
+fn monitors_of(
+    conn: &RustConnection,
+    root: xproto::Window,
+    screen: usize,
+) -> Result<Vec<MonitorInfo>> {
+    let has_randr = conn
+        .extension_information(randr::X11_EXTENSION_NAME)
+        .map_err(x11("query RandR"))?
+        .is_some();
+    if has_randr {
+        let reply = conn
+            .randr_get_monitors(root, true)
+            .map_err(x11("RandR GetMonitors"))?
+            .reply()
+            .map_err(x11("RandR GetMonitors"))?;
+        let mut monitors = Vec::with_capacity(reply.monitors.len());
+        for (index, m) in reply.monitors.iter().enumerate() {
+            let name = conn
+                .get_atom_name(m.name)
+                .map_err(x11("GetAtomName"))?
+                .reply()
+                .map_err(x11("GetAtomName"))?;
+            monitors.push(MonitorInfo {
+                index,
+                name: String::from_utf8_lossy(&name.name).into_owned(),
+                x: m.x.into(),
+                y: m.y.into(),
+                width: m.width.into(),
+                height: m.height.into(),
+                primary: m.primary,
+            });
+        }
+        if !monitors.is_empty() {
+            return Ok(monitors);
+        }
+    }
+    let s = &conn.setup().roots[screen];
+    Ok(vec![MonitorInfo {
+        index: 0,
+        name: "screen".to_string(),
+        x: 0,
+        y: 0,
+        width: s.width_in_pixels.into(),
+        height: s.height_in_pixels.into(),
+        primary: true,
+    }])
+}
+
+impl ShmCapture {
+    /// Connects to `display` (`None`: `$DISPLAY`), checks MIT-SHM and the pixel format, and
+    /// maps a segment for `monitor`.
+    ///
+    /// # Errors
+    /// [`Error::X11`] when the server cannot be reached or lacks MIT-SHM (e.g. a remote
+    /// display), [`Error::UnsupportedVisual`] for non-32-bit BGRx screens,
+    /// [`Error::MonitorNotFound`] for an unknown monitor.
+    pub fn open(display: Option<&str>, monitor: &Monitor) -> Result<Self> {
+        let (conn, screen) = x11rb::connect(display).map_err(x11("connect"))?;
+        let display = display
+            .map(str::to_string)
+            .or_else(|| std::env::var("DISPLAY").ok())
+            .unwrap_or_default();
+        conn.shm_query_version()
+            .map_err(x11("MIT-SHM QueryVersion"))?
+            .reply()
+            .map_err(x11("MIT-SHM QueryVersion"))?;
+        let setup = conn.setup();
+        let root_screen = &setup.roots[screen];
+        let root = root_screen.root;
+        let depth = root_screen.root_depth;
+        let bits_per_pixel = setup
+            .pixmap_formats
+            .iter()
+            .find(|f| f.depth == depth)
+            .map_or(0, |f| f.bits_per_pixel);
+        let bgrx = root_screen
+            .allowed_depths
+            .iter()
+            .flat_map(|d| &d.visuals)
+            .find(|v| v.visual_id == root_screen.root_visual)
+            .is_some_and(|v| {
+                v.red_mask == 0xff_0000 && v.green_mask == 0xff00 && v.blue_mask == 0xff
+            });
+        if !(depth == 24 || depth == 32)
+            || bits_per_pixel != 32
+            || !bgrx
+            || setup.image_byte_order != ImageOrder::LSB_FIRST
+        {
+            return Err(Error::UnsupportedVisual {
+                depth,
+                bits_per_pixel,
+            });
+        }
+        let monitors = monitors_of(&conn, root, screen)?;
+        let monitor = select(&monitors, monitor)?;
+        let len = monitor.width as usize * monitor.height as usize * 4;
+        let mut segment = Segment::new(len.max(4))?;
+        let shmseg = conn.generate_id().map_err(x11("generate id"))?;
+        conn.shm_attach(shmseg, segment.id(), false)
+            .map_err(x11("MIT-SHM Attach"))?
+            .check()
+            .map_err(x11("MIT-SHM Attach"))?;
+        // The server holds its own attachment now; removal frees the memory once both detach.
+        segment.mark_removed();
+        let atoms = intern_atoms(&conn)?;
+        Ok(Self {
+            conn,
+            display,
+            root,
+            monitor,
+            segment,
+            shmseg,
+            started: Instant::now(),
+            masks: Masks::new(),
+            atoms,
+        })
+    }
+
+    /// The monitor being captured.
+    pub fn monitor(&self) -> &MonitorInfo {
+        &self.monitor
+    }
+
+    /// Top-level windows (from the window manager's client list, or the root's children
+    /// when no window manager runs), relative to the captured monitor.
+    ///
+    /// # Errors
+    /// [`Error::X11`] when the connection fails.
+    pub fn windows(&self) -> Result<Vec<WindowInfo>> {
+        let conn = &self.conn;
+        let list = conn
+            .get_property(
+                false,
+                self.root,
+                self.atoms.client_list,
+                AtomEnum::WINDOW,
+                0,
+                4096,
+            )
+            .map_err(x11("GetProperty"))?
+            .reply()
+            .map_err(x11("GetProperty"))?;
+        let mut windows: Vec<xproto::Window> =
+            list.value32().map(|v| v.collect()).unwrap_or_default();
+        if windows.is_empty() {
+            windows = conn
+                .query_tree(self.root)
+                .map_err(x11("QueryTree"))?
+                .reply()
+                .map_err(x11("QueryTree"))?
+                .children;
+        }
+        // Send every request first and collect the replies after: two round trips in all.
+        let mut cookies = Vec::with_capacity(windows.len());
+        for &w in &windows {
+            let e = x11("window query");
+            cookies.push((
+                conn.get_window_attributes(w).map_err(e)?,
+                conn.get_property(
+                    false,
+                    w,
+                    self.atoms.net_wm_name,
+                    self.atoms.utf8_string,
+                    0,
+                    1024,
+                )
+                .map_err(x11("GetProperty"))?,
+                conn.get_property(false, w, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 1024)
+                    .map_err(x11("GetProperty"))?,
+                conn.get_geometry(w).map_err(x11("GetGeometry"))?,
+                conn.translate_coordinates(w, self.root, 0, 0)
+                    .map_err(x11("TranslateCoordinates"))?,
+            ));
+        }
+        let mut out = Vec::new();
+        for (attrs, net_name, name, geometry, position) in cookies {
+            // A window that vanished in between answers with an error: skip it.
+            let (Ok(attrs), Ok(geometry), Ok(position)) =
+                (attrs.reply(), geometry.reply(), position.reply())
+            else {
+                continue;
+            };
+            if attrs.map_state != MapState::VIEWABLE {
+                continue;
+            }
+            let net_name = net_name.reply().map(|r| r.value).unwrap_or_default();
+            let title = if net_name.is_empty() {
+                name.reply().map(|r| r.value).unwrap_or_default()
+            } else {
+                net_name
+            };
+            out.push(WindowInfo {
+                title: String::from_utf8_lossy(&title).into_owned(),
+                x: position.dst_x as i64 - self.monitor.x as i64,
+                y: position.dst_y as i64 - self.monitor.y as i64,
+                width: geometry.width.into(),
+                height: geometry.height.into(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn intern_atoms(conn: &RustConnection) -> Result<Atoms> {
+    let intern = |name: &[u8]| -> Result<xproto::Atom> {
+        Ok(conn
+            .intern_atom(false, name)
+            .map_err(x11("InternAtom"))?
+            .reply()
+            .map_err(x11("InternAtom"))?
+            .atom)
+    };
+    Ok(Atoms {
+        client_list: intern(b"_NET_CLIENT_LIST_STACKING")?,
+        net_wm_name: intern(b"_NET_WM_NAME")?,
+        utf8_string: intern(b"UTF8_STRING")?,
+    })
+}
+
+impl Source for ShmCapture {
+    fn size(&self) -> (u32, u32) {
+        (self.monitor.width, self.monitor.height)
+    }
+
+    fn next_frame(&mut self) -> Result<Option<SourceFrame<'_>>> {
+        let m = &self.monitor;
+        // Coordinates fit: X11 geometry is 16-bit by protocol.
+        self.conn
+            .shm_get_image(
+                self.root,
+                m.x as i16,
+                m.y as i16,
+                m.width as u16,
+                m.height as u16,
+                !0,
+                ImageFormat::Z_PIXMAP.into(),
+                self.shmseg,
+                0,
+            )
+            .map_err(x11("MIT-SHM GetImage"))?
+            .reply()
+            .map_err(x11("MIT-SHM GetImage"))?;
+        let timestamp = self.started.elapsed();
+        let (w, h) = (m.width, m.height);
+        if !self.masks.is_empty() {
+            let windows = if self.masks.has_titles() {
+                self.windows()?
+            } else {
+                Vec::new()
+            };
+            let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
+            mask::paint(&mut view, &self.masks, &windows);
+        }
+        let pixels = FrameView::new(self.segment.bytes(), w, h, w as usize * 4)?;
+        Ok(Some(SourceFrame {
+            pixels,
+            timestamp,
+            unchanged: false,
+        }))
+    }
+
+    fn set_masks(&mut self, masks: Masks) -> Result<()> {
+        self.masks = masks;
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        format!("X11 MIT-SHM {} monitor {}", self.display, self.monitor)
+    }
+}
+
+impl Drop for ShmCapture {
+    fn drop(&mut self) {
+        // Best effort: the server also detaches when the connection closes.
+        let _ = self.conn.shm_detach(self.shmseg);
+        let _ = self.conn.flush();
+    }
+}
