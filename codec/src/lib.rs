@@ -8,6 +8,7 @@
 //! [`Error`]; nothing here panics on input.
 
 pub mod convert;
+mod cpu;
 mod differ;
 mod error;
 mod frame;
@@ -15,7 +16,8 @@ mod rect;
 mod update;
 pub mod wire;
 
-pub use differ::{diff, diff_with, CpuLevel, DirtyMap, BLOCK_SIZE};
+pub use cpu::CpuLevel;
+pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
 pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
 pub use rect::Rect;

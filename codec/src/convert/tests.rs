@@ -141,3 +141,52 @@ fn bad_rects_and_sizes_are_errors() {
         Err(Error::ZeroSize { .. })
     ));
 }
+
+#[test]
+fn yuv444_kernels_match_scalar_at_awkward_widths() {
+    let src = gradient(1921, 9);
+    let mut noise = src.clone();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for b in noise.data_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *b = state as u8;
+    }
+    for frame in [&src, &noise] {
+        for width in [1u32, 7, 17, 31, 32, 33, 65, 1921] {
+            for range in [Range::Full, Range::Limited] {
+                let rect = Rect::new(1921 - width, 1, width, 7);
+                let view = frame.view().sub(rect).unwrap();
+                let mut want = YuvImage::new(width, 7, Chroma::Yuv444, range).unwrap();
+                want.convert_444(&view, CpuLevel::Scalar);
+                for level in CpuLevel::available() {
+                    let mut got = YuvImage::new(width, 7, Chroma::Yuv444, range).unwrap();
+                    got.convert_444(&view, level);
+                    assert_eq!(got, want, "{level:?} width {width} {range:?}");
+                }
+            }
+        }
+    }
+}
+
+/// The 7-bit fixed point stays within one level of the float BT.709 definition on full range.
+#[test]
+fn yuv444_matches_float_bt709() {
+    let frame = palette_cells(64, 64);
+    let mut yuv = YuvImage::new(1, 1, Chroma::Yuv444, Range::Full).unwrap();
+    yuv.convert_from(&frame.view(), frame.rect()).unwrap();
+    let [y, u, v] = yuv.planes();
+    for (i, px) in frame.data().chunks_exact(4).enumerate() {
+        let (b, g, r) = (px[0] as f64, px[1] as f64, px[2] as f64);
+        let fy = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let fu = (b - fy) / 1.8556 + 128.0;
+        let fv = (r - fy) / 1.5748 + 128.0;
+        for (got, want) in [(y[i], fy), (u[i], fu.min(255.0)), (v[i], fv.min(255.0))] {
+            assert!(
+                (got as f64 - want).abs() <= 1.5,
+                "pixel {i}: {got} vs {want:.2}"
+            );
+        }
+    }
+}

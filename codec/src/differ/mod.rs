@@ -8,15 +8,13 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod dirty_map;
-mod level;
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod sse2;
 
 pub use dirty_map::DirtyMap;
-pub use level::CpuLevel;
 
-use crate::{Error, FrameView, Result};
+use crate::{CpuLevel, Error, FrameView, Result};
 
 /// Edge of a differ block in pixels. Divides the AV1 superblock (64), so block rects tile it.
 /// Tuned on `benches/diff`: see the notes there.

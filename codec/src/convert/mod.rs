@@ -1,15 +1,20 @@
 //! Colour conversion between BGRA8 and planar 8-bit YUV (BT.709), for a rect of a frame.
 //!
-//! The SIMD kernels come from `yuvutils-rs` (AVX2/SSE4.1/NEON with run-time dispatch); its
-//! `Balanced` mode is exact to ±1 against the float reference. Alpha is ignored on the way
-//! in and written as 255 on the way out: screen pixels are opaque.
+//! BGRA → 4:4:4, the conversion in front of every AV1 tile, is our own kernel (`yuv444`, AVX2
+//! with a scalar reference). The other directions come from `yuvutils-rs` (AVX2/SSE4.1/NEON with
+//! run-time dispatch, `Balanced` mode). Alpha is ignored on the way in and written as 255 on
+//! the way out: screen pixels are opaque.
+
+mod yuv444;
+#[cfg(target_arch = "x86_64")]
+mod yuv444_avx2;
 
 use yuvutils_rs::{
     BufferStoreMut, YuvConversionMode, YuvPlanarImage, YuvPlanarImageMut, YuvRange,
     YuvStandardMatrix,
 };
 
-use crate::{Error, FrameView, FrameViewMut, Rect, Result, MAX_DIMENSION};
+use crate::{CpuLevel, Error, FrameView, FrameViewMut, Rect, Result, MAX_DIMENSION};
 
 /// Chroma subsampling of a [`YuvImage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -146,6 +151,10 @@ impl YuvImage {
     pub fn convert_from(&mut self, src: &FrameView<'_>, rect: Rect) -> Result<()> {
         let view = src.sub(rect)?;
         self.resize(rect.width, rect.height)?;
+        if self.chroma == Chroma::Yuv444 {
+            self.convert_444(&view, CpuLevel::detected());
+            return Ok(());
+        }
         // yuvutils walks rows with `chunks_exact(stride)` and so drops a last row that is
         // shorter than the stride, as in every sub-rect view. The tail rows therefore go
         // through a small packed copy.
@@ -161,6 +170,20 @@ impl YuvImage {
             packed.extend_from_slice(view.row(y));
         }
         self.bgra_rows_to_yuv(&packed, row, head, tail)
+    }
+
+    /// BGRA → 4:4:4 row by row with the kernel of `level` (already sized to `view`).
+    fn convert_444(&mut self, view: &FrameView<'_>, level: CpuLevel) {
+        let kernel = yuv444::kernel(level);
+        let coefficients = yuv444::Coefficients::for_range(self.range);
+        let w = self.width as usize;
+        let [y, u, v] = &mut self.planes;
+        let rows = y
+            .chunks_exact_mut(w)
+            .zip(u.chunks_exact_mut(w).zip(v.chunks_exact_mut(w)));
+        for (row, (y, (u, v))) in rows.enumerate() {
+            kernel(view.row(row as u32), y, u, v, coefficients);
+        }
     }
 
     /// Writes this picture as opaque BGRA into `dst`, which must have the picture's size.

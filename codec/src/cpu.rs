@@ -1,4 +1,4 @@
-//! CPU feature levels for the differ kernels, detected once per process.
+//! CPU feature levels for the SIMD kernels (differ, colour conversion), detected once per process.
 
 use std::sync::OnceLock;
 
