@@ -28,7 +28,7 @@ fn palette_cells(width: u32, height: u32) -> Frame {
             let n = cy * (width / 2) + cx;
             let bgra = [
                 (n * 37) as u8,
-                (n * 101 >> 1) as u8,
+                ((n * 101) >> 1) as u8,
                 (n * 13 + 200) as u8,
                 255,
             ];
