@@ -157,4 +157,56 @@ pub enum Error {
         /// Length of the valid prefix.
         valid_up_to: usize,
     },
+    /// Palette tile: a palette with no colour or more colours than indices can address.
+    #[error("palette of {colours} colours is unusable; 1 to {max} colours are allowed")]
+    PaletteSize {
+        /// Colours that were given.
+        colours: usize,
+        /// The largest palette ([`crate::tile::MAX_PALETTE`]).
+        max: usize,
+    },
+    /// Palette tile: a header byte this decoder does not know.
+    #[error("palette data header {header:#04x} is invalid; expected 1, 2, 4 or 8 bits per index able to address {colours} colours")]
+    PaletteHeader {
+        /// The header byte.
+        header: u8,
+        /// Colours in the palette.
+        colours: usize,
+    },
+    /// Palette tile: an index that names no colour of the palette.
+    #[error("palette index {index} is out of range; the palette has {colours} colours")]
+    PaletteIndex {
+        /// The offending index.
+        index: u8,
+        /// Colours in the palette.
+        colours: usize,
+    },
+    /// Palette tile: the compressed indices do not decode to exactly the rect's size.
+    #[error("palette data decodes to {got} bytes of indices; the rect needs exactly {expected}")]
+    PaletteLength {
+        /// Bytes the data produced (capped just past `expected`: decoding stops there).
+        got: usize,
+        /// Bytes the rect needs.
+        expected: usize,
+    },
+    /// Palette tile: the session compression stream is out of step after an earlier error.
+    #[error("palette stream is desynchronised by an earlier error; a refresh that restarts the stream is needed")]
+    PaletteDesync,
+    /// zstd failed to compress or decompress (corrupt or hostile data when decoding).
+    #[error("zstd: {0}")]
+    Zstd(String),
+    /// rav1e refused the configuration or failed to encode.
+    #[error("AV1 encoder: {0}")]
+    Av1Encode(String),
+    /// dav1d rejected the data, or it held no picture.
+    #[error("AV1 decoder: {0}")]
+    Av1Decode(String),
+    /// dav1d produced a picture in a format the converter does not take.
+    #[error("AV1 picture is {layout} at {bits} bits; expected 8-bit I444 or I420")]
+    Av1Format {
+        /// dav1d's pixel layout (I400, I420, I422, I444).
+        layout: &'static str,
+        /// Bits per sample.
+        bits: usize,
+    },
 }

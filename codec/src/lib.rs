@@ -13,6 +13,7 @@ mod differ;
 mod error;
 mod frame;
 mod rect;
+pub mod tile;
 mod update;
 pub mod wire;
 

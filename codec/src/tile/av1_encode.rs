@@ -1,0 +1,224 @@
+//! The AV1 tile encoder: each rect an independent intra still frame from rav1e.
+//!
+//! rav1e's `low_latency` mode still holds frames in its lookahead, so instead every rect
+//! gets its own short-lived `Context`: one frame in, `flush()`, packets out. The update for a
+//! frame is therefore complete when the encode call returns (zero frame delay), the cost is
+//! proportional to the changed area, and rects encode in parallel (the encoder is `Sync`;
+//! each call is single-threaded, the pipeline parallelises across rects).
+
+use bytes::Bytes;
+use rav1e::color::{
+    ChromaSampling, ColorDescription, ColorPrimaries, MatrixCoefficients, PixelRange,
+    TransferCharacteristics,
+};
+use rav1e::config::SpeedSettings;
+use rav1e::prelude::{BlockSize, Config, EncoderConfig, EncoderStatus, PartitionRange};
+
+use super::NaturalEncoder;
+use crate::convert::{Chroma, Range, YuvImage};
+use crate::{Error, FrameView, Op, Rect, Result};
+
+/// Which of the two quality levels of the pipeline a rect is coded at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Quality {
+    /// Content that is changing (video, scrolling photos): fast and coarser.
+    Hot,
+    /// Content that stopped changing, re-sent once near-losslessly.
+    Refined,
+}
+
+/// rav1e settings for one quality level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Av1Preset {
+    /// rav1e speed preset, 0 (slowest) ..= 10 (fastest).
+    pub speed: u8,
+    /// Base quantizer, 0 (lossless-ish) ..= 255 (coarsest).
+    pub quantizer: u8,
+    /// Smallest and largest partition block edge in pixels (4, 8, 16, 32 or 64), overriding
+    /// the speed preset's range; `None` keeps it.
+    pub partition: Option<(u8, u8)>,
+}
+
+/// Configuration of [`Av1Encoder`]: chroma format and the two quality presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Av1Config {
+    /// Chroma subsampling; 4:4:4 keeps coloured text and thin lines sharp.
+    pub chroma: Chroma,
+    /// Settings for [`Quality::Hot`].
+    pub hot: Av1Preset,
+    /// Settings for [`Quality::Refined`].
+    pub refined: Av1Preset,
+}
+
+impl Default for Av1Config {
+    /// The settings measured on the tile bench (see the module docs of [`crate::tile`]).
+    fn default() -> Self {
+        Self {
+            chroma: Chroma::Yuv444,
+            hot: Av1Preset {
+                speed: 10,
+                quantizer: 140,
+                partition: None,
+            },
+            refined: Av1Preset {
+                speed: 8,
+                quantizer: 15,
+                partition: None,
+            },
+        }
+    }
+}
+
+impl Av1Config {
+    /// The preset for `quality`.
+    pub fn preset(&self, quality: Quality) -> Av1Preset {
+        match quality {
+            Quality::Hot => self.hot,
+            Quality::Refined => self.refined,
+        }
+    }
+}
+
+fn block_size(edge: u8) -> Option<BlockSize> {
+    Some(match edge {
+        4 => BlockSize::BLOCK_4X4,
+        8 => BlockSize::BLOCK_8X8,
+        16 => BlockSize::BLOCK_16X16,
+        32 => BlockSize::BLOCK_32X32,
+        64 => BlockSize::BLOCK_64X64,
+        _ => return None,
+    })
+}
+
+/// Encodes rects of frames as AV1 still frames. Holds only validated settings: `Sync`, so one
+/// encoder serves every rayon worker.
+#[derive(Debug, Clone)]
+pub struct Av1Encoder {
+    config: Av1Config,
+    speed: [SpeedSettings; 2],
+}
+
+impl Av1Encoder {
+    /// Checks `config` once, so that encoding cannot fail on configuration.
+    ///
+    /// # Errors
+    /// [`Error::Av1Encode`] for a speed above 10 or a partition range that is not two of
+    /// 4/8/16/32/64 in increasing order.
+    pub fn new(config: Av1Config) -> Result<Self> {
+        let speed = [
+            speed_settings(&config.hot)?,
+            speed_settings(&config.refined)?,
+        ];
+        Ok(Self { config, speed })
+    }
+
+    /// The configuration this encoder was built with.
+    pub fn config(&self) -> &Av1Config {
+        &self.config
+    }
+
+    /// Encodes `rect` of `frame` as one AV1 temporal unit (temporal delimiter, sequence
+    /// header, frame) that decodes on its own.
+    ///
+    /// # Errors
+    /// [`Error::ZeroSize`] or [`Error::RectOutOfBounds`] for a rect that does not fit the
+    /// frame, [`Error::Av1Encode`] when rav1e fails.
+    pub fn encode_rect(&self, frame: &FrameView<'_>, rect: Rect, quality: Quality) -> Result<Op> {
+        let chroma = self.config.chroma;
+        let mut yuv = YuvImage::new(1, 1, chroma, Range::Full)?;
+        yuv.convert_from(frame, rect)?;
+        let preset = self.config.preset(quality);
+        let speed = self.speed[quality as usize];
+        let data = encode_still(&yuv, preset.quantizer, speed)?;
+        Ok(Op::Av1 {
+            rect,
+            quality: preset.quantizer,
+            data: Bytes::from(data),
+        })
+    }
+}
+
+impl NaturalEncoder for Av1Encoder {
+    fn encode(&self, frame: &FrameView<'_>, rect: Rect, quality: Quality) -> Result<Op> {
+        self.encode_rect(frame, rect, quality)
+    }
+}
+
+fn speed_settings(preset: &Av1Preset) -> Result<SpeedSettings> {
+    if preset.speed > 10 {
+        return Err(Error::Av1Encode(format!(
+            "speed {} is above the maximum 10",
+            preset.speed
+        )));
+    }
+    let mut speed = SpeedSettings::from_preset(preset.speed);
+    if let Some((min, max)) = preset.partition {
+        let (Some(lo), Some(hi)) = (block_size(min), block_size(max)) else {
+            return Err(Error::Av1Encode(format!(
+                "partition range {min}..{max} must be two of 4, 8, 16, 32, 64"
+            )));
+        };
+        if min > max {
+            return Err(Error::Av1Encode(format!(
+                "partition range {min}..{max} must not decrease"
+            )));
+        }
+        speed.partition.partition_range = PartitionRange::new(lo, hi);
+    }
+    // One frame per context: lookahead and scene detection have nothing to look at.
+    speed.rdo_lookahead_frames = 1;
+    Ok(speed)
+}
+
+/// Runs one still frame through a fresh rav1e context and returns its packet.
+fn encode_still(yuv: &YuvImage, quantizer: u8, speed: SpeedSettings) -> Result<Vec<u8>> {
+    let (width, height) = (yuv.width() as usize, yuv.height() as usize);
+    let mut enc = EncoderConfig::with_speed_preset(10);
+    enc.width = width;
+    enc.height = height;
+    enc.bit_depth = 8;
+    enc.chroma_sampling = match yuv.chroma() {
+        Chroma::Yuv444 => ChromaSampling::Cs444,
+        Chroma::Yuv420 => ChromaSampling::Cs420,
+    };
+    enc.pixel_range = PixelRange::Full;
+    // Tell independent decoders how to turn the samples into RGB: what `convert` uses.
+    enc.color_description = Some(ColorDescription {
+        color_primaries: ColorPrimaries::BT709,
+        transfer_characteristics: TransferCharacteristics::SRGB,
+        matrix_coefficients: MatrixCoefficients::BT709,
+    });
+    enc.still_picture = true;
+    enc.low_latency = true;
+    enc.quantizer = quantizer as usize;
+    enc.min_quantizer = quantizer;
+    enc.speed_settings = speed;
+    let fail = |what: &str, e: &dyn std::fmt::Display| Error::Av1Encode(format!("{what}: {e}"));
+    // No thread pool: rav1e is built without its threading feature, so each context runs on
+    // the calling thread and the pipeline parallelises across rects.
+    let mut ctx = Config::new()
+        .with_encoder_config(enc)
+        .new_context::<u8>()
+        .map_err(|e| fail("configuration", &e))?;
+    let mut frame = ctx.new_frame();
+    let [y, u, v] = yuv.planes();
+    let chroma_width = yuv.chroma_width() as usize;
+    frame.planes[0].copy_from_raw_u8(y, width, 1);
+    frame.planes[1].copy_from_raw_u8(u, chroma_width, 1);
+    frame.planes[2].copy_from_raw_u8(v, chroma_width, 1);
+    ctx.send_frame(frame).map_err(|e| fail("send_frame", &e))?;
+    ctx.flush();
+    let mut data = Vec::new();
+    loop {
+        match ctx.receive_packet() {
+            Ok(packet) => data.extend_from_slice(&packet.data),
+            Err(EncoderStatus::Encoded) => {}
+            Err(EncoderStatus::LimitReached) => break,
+            Err(e) => return Err(fail("receive_packet", &e)),
+        }
+    }
+    if data.is_empty() {
+        return Err(Error::Av1Encode("rav1e produced no packet".into()));
+    }
+    Ok(data)
+}

@@ -1,0 +1,183 @@
+//! Content classifier that doubles as the palette builder: one pass over a rect's pixels.
+//!
+//! Screens are mostly text and flat UI with few distinct colours; photos and video have
+//! thousands. Counting colours up to a bound answers "which codec?" and, for few-colour
+//! content, yields the palette indices the lossless codec needs, in the same pass.
+
+use crate::FrameView;
+
+/// The largest palette: indices are at most one byte.
+pub const MAX_PALETTE: usize = 256;
+
+/// Slots of the open-addressing table: a power of two, at least four times [`MAX_PALETTE`],
+/// so probe chains stay short even when the table is full.
+const TABLE_SLOTS: usize = 1024;
+const EMPTY: u16 = u16::MAX;
+
+/// What a rect holds, decided by its number of distinct colours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// One colour: the caller emits a fill.
+    Solid([u8; 4]),
+    /// At most the requested number of colours: lossless palette coding.
+    Palette(Palette),
+    /// More colours than that: natural content for the lossy codec.
+    Natural,
+}
+
+/// A rect as palette indices: `colours` in order of first appearance (row-major scan) and
+/// one index byte per pixel, rows tightly packed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Palette {
+    /// The distinct BGRA colours, 1 to [`MAX_PALETTE`].
+    pub colours: Vec<[u8; 4]>,
+    /// `width * height` indices into `colours`, row after row.
+    pub indices: Vec<u8>,
+    /// Width of the rect in pixels.
+    pub width: u32,
+    /// Height of the rect in pixels.
+    pub height: u32,
+}
+
+/// Classifies `view` by its distinct colours, stopping as soon as it finds more than
+/// `max_colours` (clamped to 1..=[`MAX_PALETTE`]).
+///
+/// Solid rects are [`Class::Solid`] whatever `max_colours` is. The cost is one table probe
+/// per change of colour along a row (runs of one colour cost a compare), and a natural rect
+/// usually exits within its first rows.
+pub fn classify(view: &FrameView<'_>, max_colours: usize) -> Class {
+    let max = max_colours.clamp(1, MAX_PALETTE);
+    let (width, height) = (view.width(), view.height());
+    let mut table = ColourTable::new();
+    let mut indices = Vec::with_capacity(width as usize * height as usize);
+    // The run cache: screens are long runs of one colour, so most pixels equal the previous.
+    let mut last_key = pixel_key(&view.row(0)[..4]);
+    let mut last_index = table.insert(last_key);
+    for y in 0..height {
+        for px in view.row(y).chunks_exact(4) {
+            let key = pixel_key(px);
+            if key != last_key {
+                last_index = table.insert(key);
+                last_key = key;
+                if table.colours.len() > max {
+                    // One colour over the bound, or a second colour when only one was allowed.
+                    return Class::Natural;
+                }
+            }
+            indices.push(last_index);
+        }
+    }
+    if table.colours.len() == 1 {
+        return Class::Solid(table.colours[0]);
+    }
+    Class::Palette(Palette {
+        colours: table.colours,
+        indices,
+        width,
+        height,
+    })
+}
+
+fn pixel_key(px: &[u8]) -> u32 {
+    u32::from_le_bytes([px[0], px[1], px[2], px[3]])
+}
+
+/// Open addressing with linear probing over `u32` keys: no hashing crate, no allocation
+/// besides the two small arrays, and a cheap multiplicative hash (screen colours differ in
+/// all bytes, so the top bits of the product spread well).
+struct ColourTable {
+    keys: [u32; TABLE_SLOTS],
+    slots: [u16; TABLE_SLOTS],
+    colours: Vec<[u8; 4]>,
+}
+
+impl ColourTable {
+    fn new() -> Self {
+        Self {
+            keys: [0; TABLE_SLOTS],
+            slots: [EMPTY; TABLE_SLOTS],
+            colours: Vec::with_capacity(MAX_PALETTE + 1),
+        }
+    }
+
+    /// The index of `key`, added when new. Indices past 255 are returned as 255 but the
+    /// caller sees `colours.len()` exceed its bound and stops before using them.
+    fn insert(&mut self, key: u32) -> u8 {
+        let mask = TABLE_SLOTS - 1;
+        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize & mask;
+        loop {
+            let index = self.slots[slot];
+            if index == EMPTY {
+                let index = self.colours.len();
+                self.keys[slot] = key;
+                self.slots[slot] = index as u16;
+                self.colours.push(key.to_le_bytes());
+                return index.min(255) as u8;
+            }
+            if self.keys[slot] == key {
+                return index as u8;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Frame;
+
+    fn frame_from(width: u32, height: u32, pixel: impl Fn(u32, u32) -> [u8; 4]) -> Frame {
+        let mut data = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                data.extend_from_slice(&pixel(x, y));
+            }
+        }
+        Frame::from_vec(data, width, height).unwrap()
+    }
+
+    #[test]
+    fn solid_palette_and_natural() {
+        let solid = frame_from(5, 3, |_, _| [1, 2, 3, 255]);
+        assert_eq!(classify(&solid.view(), 256), Class::Solid([1, 2, 3, 255]));
+
+        let two = frame_from(4, 2, |x, _| [x as u8 % 2, 0, 0, 255]);
+        let Class::Palette(p) = classify(&two.view(), 256) else {
+            panic!("two colours must be a palette")
+        };
+        assert_eq!(p.colours, vec![[0, 0, 0, 255], [1, 0, 0, 255]]);
+        assert_eq!(p.indices, vec![0, 1, 0, 1, 0, 1, 0, 1]);
+        assert_eq!(classify(&two.view(), 1), Class::Natural);
+
+        let many = frame_from(20, 10, |x, y| [x as u8, y as u8, 7, 255]);
+        assert!(matches!(classify(&many.view(), 200), Class::Palette(_)));
+        assert_eq!(classify(&many.view(), 199), Class::Natural);
+        // 400 colours exceed what one index byte can name, whatever the caller asks.
+        let too_many = frame_from(40, 10, |x, y| [x as u8, y as u8, 7, 255]);
+        assert_eq!(classify(&too_many.view(), 1000), Class::Natural);
+        let exactly_256 = frame_from(16, 16, |x, y| [x as u8, y as u8, 0, 255]);
+        assert!(matches!(
+            classify(&exactly_256.view(), 256),
+            Class::Palette(_)
+        ));
+        assert_eq!(classify(&exactly_256.view(), 255), Class::Natural);
+    }
+
+    #[test]
+    fn alpha_is_part_of_the_colour_and_strides_are_respected() {
+        let frame = frame_from(6, 4, |x, y| {
+            [0, 0, 0, if (x + y) % 3 == 0 { 255 } else { 0 }]
+        });
+        let sub = frame.view().sub(crate::Rect::new(1, 1, 3, 2)).unwrap();
+        let Class::Palette(p) = classify(&sub, 256) else {
+            panic!("two alphas must be a palette")
+        };
+        assert_eq!(p.colours.len(), 2);
+        assert_eq!((p.width, p.height, p.indices.len()), (3, 2, 6));
+        for (i, &index) in p.indices.iter().enumerate() {
+            let (x, y) = (1 + i as u32 % 3, 1 + i as u32 / 3);
+            assert_eq!(p.colours[index as usize], frame.view().pixel(x, y));
+        }
+    }
+}

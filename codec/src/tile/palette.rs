@@ -1,0 +1,351 @@
+//! The lossless palette codec: palette indices, bit-packed, compressed with zstd in one
+//! session-long stream.
+//!
+//! # Data format (`Op::Palette::data`)
+//! One header byte, then zstd output. The header's low nibble is the bits per index
+//! (1, 2, 4 or 8); bit 7 ([`RESTART`]) says that a new zstd stream starts with this op; the
+//! other bits are zero. Decompressed, the data is exactly `height` rows of
+//! `ceil(width * bits / 8)` bytes.
+//!
+//! # Why one stream per session
+//! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
+//! as long as the session, flushed at the end of every op, lets each op refer back to the
+//! bytes of every earlier one (the window): on rendered text this costs far fewer bytes than
+//! independent frames (see the tile bench). The price is order: **ops must be decoded in the
+//! order they were encoded, each exactly once**, and the host must only encode ops it will
+//! send. A decode error leaves the stream out of step; the decoder then refuses everything
+//! until an op flagged [`RESTART`] arrives, which the host emits after [`PaletteEncoder::reset`]
+//! (call it when the viewer asks for a refresh). Updates travel in order over TLS, so the
+//! viewer can keep the history.
+
+use bytes::Bytes;
+use zstd::zstd_safe::{
+    self, zstd_sys::ZSTD_EndDirective, CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuffer,
+    ResetDirective,
+};
+
+use super::pack::{bits_for, pack, row_bytes, unpack};
+use super::Palette;
+use crate::tile::MAX_PALETTE;
+use crate::{Error, FrameViewMut, Op, Rect, Result};
+
+/// Header flag: this op starts a new compression stream.
+pub const RESTART: u8 = 0x80;
+
+/// Largest zstd window (log2 bytes) the decoder accepts; bounds its memory to 8 MiB whatever
+/// the data says. The encoder never uses a larger one.
+const WINDOW_LOG_MAX: u32 = 23;
+
+/// How the palette codec compresses. The defaults are the measured winners (see the bench).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaletteConfig {
+    /// zstd level (1 fastest .. 19).
+    pub level: i32,
+    /// log2 of the zstd window: how far back in the session an op may refer (at most 23).
+    pub window_log: u32,
+    /// One stream for the session (`true`) or an independent zstd frame per op (`false`).
+    pub stream: bool,
+    /// Pack indices to 1/2/4 bits when the palette allows (`true`) or keep one byte each.
+    pub pack: bool,
+}
+
+impl Default for PaletteConfig {
+    fn default() -> Self {
+        Self {
+            level: 3,
+            window_log: WINDOW_LOG_MAX,
+            stream: true,
+            pack: true,
+        }
+    }
+}
+
+fn zstd_error(code: usize) -> Error {
+    Error::Zstd(zstd_safe::get_error_name(code).to_string())
+}
+
+/// Turns palettes into [`Op::Palette`] ops, keeping the session's compression stream.
+pub struct PaletteEncoder {
+    cctx: CCtx<'static>,
+    config: PaletteConfig,
+    /// The next op starts a new stream.
+    restart: bool,
+    packed: Vec<u8>,
+}
+
+impl std::fmt::Debug for PaletteEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaletteEncoder")
+            .field("config", &self.config)
+            .field("restart", &self.restart)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaletteEncoder {
+    /// An encoder whose first op starts a new stream.
+    ///
+    /// # Errors
+    /// [`Error::Zstd`] when zstd refuses the level or window.
+    pub fn new(config: PaletteConfig) -> Result<Self> {
+        let mut cctx = CCtx::create();
+        let window_log = config.window_log.clamp(10, WINDOW_LOG_MAX);
+        cctx.set_parameter(CParameter::CompressionLevel(config.level))
+            .map_err(zstd_error)?;
+        cctx.set_parameter(CParameter::WindowLog(window_log))
+            .map_err(zstd_error)?;
+        Ok(Self {
+            cctx,
+            config,
+            restart: true,
+            packed: Vec::new(),
+        })
+    }
+
+    /// Starts a new stream with the next op (after a refresh request: the viewer's decoder
+    /// restarts when it sees the op's [`RESTART`] flag).
+    pub fn reset(&mut self) {
+        self.restart = true;
+    }
+
+    /// Compresses `palette` into an [`Op::Palette`] for `rect`, which must have its size.
+    ///
+    /// # Errors
+    /// [`Error::SizeMismatch`] when the rect and palette sizes differ or the indices do not
+    /// cover the rect, [`Error::PaletteSize`] for an empty or oversized palette,
+    /// [`Error::Zstd`] when compression fails (the next op then restarts the stream).
+    pub fn encode(&mut self, rect: Rect, palette: Palette) -> Result<Op> {
+        let Palette {
+            colours,
+            indices,
+            width,
+            height,
+        } = palette;
+        let pixels = width as usize * height as usize;
+        if rect.width != width || rect.height != height || indices.len() != pixels || pixels == 0 {
+            return Err(Error::SizeMismatch {
+                width: rect.width,
+                height: rect.height,
+                got_width: width,
+                got_height: (indices.len() / width.max(1) as usize) as u32,
+            });
+        }
+        if colours.is_empty() || colours.len() > MAX_PALETTE {
+            return Err(Error::PaletteSize {
+                colours: colours.len(),
+                max: MAX_PALETTE,
+            });
+        }
+        let bits = if self.config.pack {
+            bits_for(colours.len())
+        } else {
+            8
+        };
+        let source: &[u8] = if bits == 8 {
+            &indices
+        } else {
+            self.packed.clear();
+            pack(&indices, width, bits, &mut self.packed);
+            &self.packed
+        };
+        let restart = self.restart || !self.config.stream;
+        let mut out = Vec::with_capacity(1 + zstd_safe::compress_bound(source.len()));
+        out.push(bits | if restart { RESTART } else { 0 });
+        // A stream op ends with a flush (decodable now, history kept); a lone op ends its frame.
+        let end = if self.config.stream {
+            ZSTD_EndDirective::ZSTD_e_flush
+        } else {
+            ZSTD_EndDirective::ZSTD_e_end
+        };
+        let result = compress_into(&mut self.cctx, restart, source, end, &mut out);
+        // After a failure the stream state is unknown: start afresh with the next op.
+        self.restart = result.is_err();
+        result?;
+        Ok(Op::Palette {
+            rect,
+            colours,
+            data: Bytes::from(out),
+        })
+    }
+}
+
+/// Appends `source` to the stream and flushes or ends it (`end`), so the op decodes
+/// completely given the ops before it.
+fn compress_into(
+    cctx: &mut CCtx<'_>,
+    restart: bool,
+    source: &[u8],
+    end: ZSTD_EndDirective,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    if restart {
+        cctx.reset(ResetDirective::SessionOnly)
+            .map_err(zstd_error)?;
+    }
+    let mut input = InBuffer::around(source);
+    loop {
+        // `out` has compress_bound capacity, so each call makes progress; reserve anyway
+        // so a flush that needs more room never spins.
+        out.reserve(64);
+        let mut output = OutBuffer::around_pos(out, out.len());
+        let remaining = cctx
+            .compress_stream2(&mut output, &mut input, end)
+            .map_err(zstd_error)?;
+        if remaining == 0 && input.pos == source.len() {
+            return Ok(());
+        }
+    }
+}
+
+/// Turns [`Op::Palette`] data back into pixels, following the host's compression stream.
+pub struct PaletteDecoder {
+    dctx: DCtx<'static>,
+    /// An error broke the stream; only a [`RESTART`] op may be decoded.
+    desync: bool,
+    packed: Vec<u8>,
+    indices: Vec<u8>,
+}
+
+impl std::fmt::Debug for PaletteDecoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaletteDecoder")
+            .field("desync", &self.desync)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaletteDecoder {
+    /// A decoder waiting for the first op of a stream.
+    ///
+    /// # Errors
+    /// [`Error::Zstd`] when zstd refuses the memory bound.
+    pub fn new() -> Result<Self> {
+        let mut dctx = DCtx::create();
+        dctx.set_parameter(DParameter::WindowLogMax(WINDOW_LOG_MAX))
+            .map_err(zstd_error)?;
+        Ok(Self {
+            dctx,
+            desync: true,
+            packed: Vec::new(),
+            indices: Vec::new(),
+        })
+    }
+
+    /// Forgets the stream: only an op flagged [`RESTART`] decodes next (as after an error).
+    pub fn reset(&mut self) {
+        self.desync = true;
+    }
+
+    /// True when the decoder needs a [`RESTART`] op (after an error or [`Self::reset`]): the
+    /// viewer should ask the host for a refresh.
+    pub fn needs_restart(&self) -> bool {
+        self.desync
+    }
+
+    /// Decodes one op's `data` with palette `colours` into `target`, which is exactly the
+    /// op's rect. Every length and index is checked before the first pixel is written, so on
+    /// error `target` is unchanged.
+    ///
+    /// # Errors
+    /// [`Error::PaletteSize`], [`Error::PaletteHeader`], [`Error::PaletteIndex`],
+    /// [`Error::PaletteLength`] or [`Error::Zstd`] for bad data, and [`Error::PaletteDesync`]
+    /// for an op that continues a stream this decoder lost. After any error the stream is
+    /// lost until the next [`RESTART`] op.
+    pub fn decode(
+        &mut self,
+        colours: &[[u8; 4]],
+        data: &[u8],
+        target: &mut FrameViewMut<'_>,
+    ) -> Result<()> {
+        let result = self.decode_indices(colours, data, target.width(), target.height());
+        self.desync = result.is_err();
+        result?;
+        let width = target.width() as usize;
+        for (y, row) in self.indices.chunks_exact(width).enumerate() {
+            for (px, &index) in target.row_mut(y as u32).chunks_exact_mut(4).zip(row) {
+                px.copy_from_slice(&colours[index as usize]);
+            }
+        }
+        Ok(())
+    }
+
+    /// Decompresses and validates the indices of one op into `self.indices`.
+    fn decode_indices(
+        &mut self,
+        colours: &[[u8; 4]],
+        data: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<()> {
+        if colours.is_empty() || colours.len() > MAX_PALETTE {
+            return Err(Error::PaletteSize {
+                colours: colours.len(),
+                max: MAX_PALETTE,
+            });
+        }
+        let (&header, compressed) = data.split_first().ok_or(Error::PaletteLength {
+            got: 0,
+            expected: 1,
+        })?;
+        let bits = header & !RESTART;
+        if ![1, 2, 4, 8].contains(&bits) || colours.len() > 1 << bits {
+            return Err(Error::PaletteHeader {
+                header,
+                colours: colours.len(),
+            });
+        }
+        if header & RESTART != 0 {
+            self.dctx
+                .reset(ResetDirective::SessionOnly)
+                .map_err(zstd_error)?;
+        } else if self.desync {
+            return Err(Error::PaletteDesync);
+        }
+        let expected = row_bytes(width, bits) * height as usize;
+        decompress_exact(&mut self.dctx, compressed, expected, &mut self.packed)?;
+        self.indices.resize(width as usize * height as usize, 0);
+        unpack(&self.packed, width, bits, colours.len(), &mut self.indices)
+    }
+}
+
+/// Decompresses all of `input` into `out`, which must end up exactly `expected` bytes long.
+/// Never produces more than `expected + 1` bytes, whatever the input claims.
+fn decompress_exact(
+    dctx: &mut DCtx<'_>,
+    input: &[u8],
+    expected: usize,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    // One spare byte: if the data yields it, the op is oversized.
+    out.clear();
+    out.resize(expected + 1, 0);
+    let mut input_buf = InBuffer::around(input);
+    let mut written = 0;
+    loop {
+        let read = input_buf.pos;
+        let mut output = OutBuffer::around_pos(out.as_mut_slice(), written);
+        dctx.decompress_stream(&mut output, &mut input_buf)
+            .map_err(zstd_error)?;
+        let progress = output.pos() > written || input_buf.pos > read;
+        written = output.pos();
+        if written > expected {
+            return Err(Error::PaletteLength {
+                got: written,
+                expected,
+            });
+        }
+        // With all input read and room left in `out`, zstd has flushed all it can; no
+        // progress means the data stops mid-block (truncated).
+        if input_buf.pos == input.len() || !progress {
+            break;
+        }
+    }
+    if input_buf.pos != input.len() || written != expected {
+        return Err(Error::PaletteLength {
+            got: written,
+            expected,
+        });
+    }
+    out.truncate(expected);
+    Ok(())
+}
