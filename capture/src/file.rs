@@ -56,17 +56,24 @@ impl RecordedFile {
         let mut reader = BufReader::new(File::open(path).map_err(io)?);
         let mut magic = [0u8; 10];
         let got = read_full(&mut reader, &mut magic).map_err(io)?;
+        let is_y4m = &magic[..got] == b"YUV4MPEG2 ";
+        // Y4M brings its own size; the placeholder is replaced once the header is read.
+        let frame = if is_y4m {
+            Frame::new(1, 1)?
+        } else {
+            Frame::new(size.0, size.1)?
+        };
         let mut file = Self {
             path: path.to_path_buf(),
             reader,
             yuv: None,
-            frame: Frame::new(size.0, size.1)?,
+            frame,
             rate: (fps as u64, 1),
             index: 0,
             offset: 0,
             masks: Masks::new(),
         };
-        if &magic[..got] == b"YUV4MPEG2 " {
+        if is_y4m {
             file.offset = got as u64;
             file.read_y4m_header()?;
         } else {

@@ -51,6 +51,12 @@ pub trait Source: Send {
     fn describe(&self) -> String;
 }
 
+impl std::fmt::Debug for dyn Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
 /// Checks a frame rate.
 pub(crate) fn check_fps(fps: u32) -> Result<()> {
     if fps == 0 || fps > MAX_FPS {

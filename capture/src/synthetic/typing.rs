@@ -80,7 +80,7 @@ impl Typing {
 /// Keystroke times: a line at 10 keys a second, then a pause of 0.6–2 s before the next.
 fn schedule(typed: &str, rng: &mut Rng) -> Vec<(u64, char, Bgra)> {
     let mut keys = Vec::with_capacity(typed.len());
-    let mut t = 700;
+    let mut t = 300 + rng.below(900);
     for line in typed.split_inclusive('\n') {
         let colors = highlight(line.trim_end_matches('\n'));
         for (i, ch) in line.chars().enumerate() {
