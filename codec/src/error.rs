@@ -209,4 +209,11 @@ pub enum Error {
         /// Bits per sample.
         bits: usize,
     },
+    /// The viewer was told to paint a tile-cache entry it does not hold: host and viewer
+    /// disagree, so the viewer must ask for a refresh rather than show wrong pixels.
+    #[error("tile cache miss for key {key:#018x}; a refresh is needed")]
+    CacheMiss {
+        /// The key the host named.
+        key: u64,
+    },
 }

@@ -8,18 +8,25 @@
 //! [`Error`]; nothing here panics on input.
 
 pub mod convert;
+mod compositor;
 mod cpu;
 mod differ;
 mod error;
 mod frame;
+mod host;
+pub mod metrics;
+mod planner;
 mod rect;
 pub mod tile;
 mod update;
+mod viewer;
 pub mod wire;
 
 pub use cpu::CpuLevel;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
 pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
+pub use host::{HostConfig, HostEncoder};
 pub use rect::Rect;
 pub use update::{Op, Update};
+pub use viewer::ViewerDecoder;

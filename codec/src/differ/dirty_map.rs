@@ -43,6 +43,16 @@ impl DirtyMap {
         }
     }
 
+    /// Width of the frame the map covers.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height of the frame the map covers.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
     /// Block edge in pixels.
     pub fn block_size(&self) -> u32 {
         self.block

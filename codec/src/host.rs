@@ -1,0 +1,278 @@
+//! `HostEncoder`: captured frames in, one [`Update`] per frame out, with zero frame delay.
+//!
+//! Per frame: diff against the last frame sent → plan rects over the dirty blocks → classify
+//! each rect (solid / few colours / natural) → fill, lossless palette, or AV1 (rects in
+//! parallel). Natural content is sent *hot* (fast, coarse) while it changes and *refined* once
+//! (near-lossless) after it has been still for a while.
+
+use rayon::prelude::*;
+
+use crate::convert::Chroma;
+use crate::tile::{classify, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder, Quality};
+use crate::{
+    diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update, BLOCK_SIZE,
+};
+
+/// Settings of a [`HostEncoder`]; [`HostConfig::new`] gives the measured defaults.
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Screen width in pixels.
+    pub width: u32,
+    /// Screen height in pixels.
+    pub height: u32,
+    /// Rects with at most this many colours are coded losslessly as palettes (1..=256).
+    pub max_palette_colours: usize,
+    /// Frames a lossy block must stay unchanged before it is refined.
+    pub refine_after_frames: u32,
+    /// Pixels refined per frame at most, so a large still photo does not stall later updates.
+    pub refine_budget_pixels: u64,
+    /// AV1 settings (chroma format, hot and refined presets).
+    pub av1: Av1Config,
+    /// Palette compression settings.
+    pub palette: PaletteConfig,
+}
+
+impl HostConfig {
+    /// Defaults for a `width`×`height` screen: 4:4:4, palettes up to 256 colours, refinement
+    /// after 10 still frames, at most 256×256 pixels refined per frame.
+    pub fn new(width: u32, height: u32) -> Self {
+        Self {
+            width,
+            height,
+            max_palette_colours: 256,
+            refine_after_frames: 10,
+            refine_budget_pixels: 256 * 256,
+            av1: Av1Config::default(),
+            palette: PaletteConfig::default(),
+        }
+    }
+
+    /// The same settings with 4:2:0 AV1 tiles.
+    pub fn with_chroma(mut self, chroma: Chroma) -> Self {
+        self.av1.chroma = chroma;
+        self
+    }
+}
+
+/// What the host knows about one differ block.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockState {
+    /// Frame index of the last change.
+    changed_at: u64,
+    /// Last sent as a hot AV1 tile and not refined since.
+    lossy: bool,
+}
+
+/// The host side of the pipeline. See the module docs.
+pub struct HostEncoder {
+    config: HostConfig,
+    /// The last frame sent: the diff base (source pixels, not decoded ones).
+    base: Frame,
+    blocks: Vec<BlockState>,
+    frame_index: u64,
+    refresh: bool,
+    palette: PaletteEncoder,
+    av1: Av1Encoder,
+}
+
+impl std::fmt::Debug for HostEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostEncoder")
+            .field("config", &self.config)
+            .field("frame_index", &self.frame_index)
+            .finish()
+    }
+}
+
+impl HostEncoder {
+    /// Validates `config` once; the first [`encode`](Self::encode) sends the whole screen.
+    ///
+    /// # Errors
+    /// [`Error::ZeroSize`] / [`Error::TooLarge`] for the screen size, and the codecs' errors
+    /// for invalid AV1 or palette settings.
+    pub fn new(config: HostConfig) -> Result<Self> {
+        let base = Frame::new(config.width, config.height)?;
+        let map = DirtyMap::new(config.width, config.height, BLOCK_SIZE);
+        let blocks = vec![BlockState::default(); (map.cols() * map.rows()) as usize];
+        Ok(Self {
+            palette: PaletteEncoder::new(config.palette)?,
+            av1: Av1Encoder::new(config.av1)?,
+            config: HostConfig {
+                max_palette_colours: config.max_palette_colours.clamp(1, 256),
+                ..config
+            },
+            base,
+            blocks,
+            frame_index: 0,
+            refresh: true,
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &HostConfig {
+        &self.config
+    }
+
+    /// Makes the next [`encode`](Self::encode) send the whole screen and restart the
+    /// compression stream (a viewer joined, or asked after an error).
+    pub fn request_refresh(&mut self) {
+        self.refresh = true;
+    }
+
+    /// Encodes `frame` against the last one sent. The returned update is complete: nothing
+    /// of this frame is held back for later (zero frame delay).
+    ///
+    /// # Errors
+    /// [`Error::SizeMismatch`] when `frame` is not the configured size; codec errors, after
+    /// which the next call sends a full refresh.
+    pub fn encode(&mut self, frame: &FrameView<'_>) -> Result<Update> {
+        if frame.width() != self.config.width || frame.height() != self.config.height {
+            return Err(Error::SizeMismatch {
+                width: self.config.width,
+                height: self.config.height,
+                got_width: frame.width(),
+                got_height: frame.height(),
+            });
+        }
+        self.frame_index += 1;
+        let dirty = if self.refresh {
+            self.palette.reset();
+            let mut all = DirtyMap::new(frame.width(), frame.height(), BLOCK_SIZE);
+            all.mark_all();
+            all
+        } else {
+            diff(&self.base.view(), frame)?
+        };
+        self.refresh = false;
+        let refine = self.refine_mask(&dirty);
+        let result = self.encode_masks(frame, &dirty, &refine);
+        if result.is_err() {
+            // The viewer may now hold a different picture than `base`: start over.
+            self.refresh = true;
+        }
+        result
+    }
+
+    fn encode_masks(
+        &mut self,
+        frame: &FrameView<'_>,
+        dirty: &DirtyMap,
+        refine: &DirtyMap,
+    ) -> Result<Update> {
+        let hot = self.encode_mask(frame, dirty, Quality::Hot)?;
+        let refined = self.encode_mask(frame, refine, Quality::Refined)?;
+        for (col, row) in dirty.iter_dirty() {
+            let rect = dirty.block_rect(col, row);
+            self.base
+                .view_mut()
+                .sub_mut(rect)?
+                .copy_from(&frame.sub(rect)?)?;
+            self.block_mut(dirty, col, row).changed_at = self.frame_index;
+        }
+        for op in &hot {
+            self.mark_blocks(dirty, op.rect(), matches!(op, Op::Av1 { .. }));
+        }
+        for op in &refined {
+            self.mark_blocks(dirty, op.rect(), false);
+        }
+        let mut ops = hot;
+        ops.extend(refined);
+        Ok(Update { ops })
+    }
+
+    /// Lossy blocks that have been still long enough, within the per-frame budget.
+    fn refine_mask(&self, dirty: &DirtyMap) -> DirtyMap {
+        let mut mask = DirtyMap::new(self.config.width, self.config.height, BLOCK_SIZE);
+        let mut budget = self.config.refine_budget_pixels;
+        let after = u64::from(self.config.refine_after_frames);
+        for row in 0..mask.rows() {
+            for col in 0..mask.cols() {
+                let state = self.blocks[(row * mask.cols() + col) as usize];
+                let area = mask.block_rect(col, row).area();
+                let still = self.frame_index.saturating_sub(state.changed_at) >= after;
+                if state.lossy && still && !dirty.is_dirty(col, row) && area <= budget {
+                    mask.set(col, row, true);
+                    budget -= area;
+                }
+            }
+        }
+        mask
+    }
+
+    /// Codes the set blocks of `mask`: fills and palettes in op order on this thread (they
+    /// share the compression stream), AV1 rects in parallel.
+    fn encode_mask(
+        &mut self,
+        frame: &FrameView<'_>,
+        mask: &DirtyMap,
+        quality: Quality,
+    ) -> Result<Vec<Op>> {
+        let max = self.config.max_palette_colours;
+        let mut ops = Vec::new();
+        let mut natural = Vec::new();
+        for rect in planner::merge(mask, planner::MAX_RECT_BLOCKS) {
+            if self.push_lossless(rect, classify(&frame.sub(rect)?, max), &mut ops)? {
+                continue;
+            }
+            if rect.width > BLOCK_SIZE || rect.height > BLOCK_SIZE {
+                // Mixed content (text beside a photo, many-coloured UI): decide per block.
+                self.split_natural(frame, mask, rect, &mut ops, &mut natural)?;
+            } else {
+                natural.push(rect);
+            }
+        }
+        let av1 = &self.av1;
+        let coded: Vec<Op> = natural
+            .par_iter()
+            .map(|&rect| av1.encode_rect(frame, rect, quality))
+            .collect::<Result<_>>()?;
+        ops.extend(coded);
+        Ok(ops)
+    }
+
+    fn split_natural(
+        &mut self,
+        frame: &FrameView<'_>,
+        mask: &DirtyMap,
+        rect: Rect,
+        ops: &mut Vec<Op>,
+        natural: &mut Vec<Rect>,
+    ) -> Result<()> {
+        let mut natural_mask = DirtyMap::new(mask.width(), mask.height(), BLOCK_SIZE);
+        let (col0, row0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
+        for row in row0..row0 + rect.height.div_ceil(BLOCK_SIZE) {
+            for col in col0..col0 + rect.width.div_ceil(BLOCK_SIZE) {
+                let block = mask.block_rect(col, row);
+                let class = classify(&frame.sub(block)?, self.config.max_palette_colours);
+                if !self.push_lossless(block, class, ops)? {
+                    natural_mask.set(col, row, true);
+                }
+            }
+        }
+        natural.extend(planner::merge(&natural_mask, planner::MAX_RECT_BLOCKS));
+        Ok(())
+    }
+
+    /// Codes a solid or few-colour rect losslessly into `ops`; false for natural content.
+    fn push_lossless(&mut self, rect: Rect, class: Class, ops: &mut Vec<Op>) -> Result<bool> {
+        match class {
+            Class::Solid(colour) => ops.push(Op::Fill { rect, colour }),
+            Class::Palette(palette) => ops.push(self.palette.encode(rect, palette)?),
+            Class::Natural => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn block_mut(&mut self, map: &DirtyMap, col: u32, row: u32) -> &mut BlockState {
+        &mut self.blocks[(row * map.cols() + col) as usize]
+    }
+
+    /// Records how the blocks under `rect` (a union of whole blocks) were last coded.
+    fn mark_blocks(&mut self, map: &DirtyMap, rect: Rect, lossy: bool) {
+        for row in rect.y / BLOCK_SIZE..(rect.bottom() as u32).div_ceil(BLOCK_SIZE) {
+            for col in rect.x / BLOCK_SIZE..(rect.right() as u32).div_ceil(BLOCK_SIZE) {
+                self.block_mut(map, col, row).lossy = lossy;
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! End-to-end tests of the tile pipeline: `HostEncoder` → `Update` → `ViewerDecoder`.
+
+mod common;
+
+use bytes::Bytes;
+use common::{glyph, paint_photo, text_frame};
+use meekijk_codec::metrics::psnr;
+use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
+
+const W: u32 = 1280;
+const H: u32 = 720;
+
+fn pair() -> (HostEncoder, ViewerDecoder) {
+    (
+        HostEncoder::new(HostConfig::new(W, H)).unwrap(),
+        ViewerDecoder::new(W, H).unwrap(),
+    )
+}
+
+fn region_psnr(a: &Frame, viewer: &ViewerDecoder, rect: Rect) -> f64 {
+    psnr(
+        &a.view().sub(rect).unwrap(),
+        &viewer.framebuffer().sub(rect).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn text_is_bit_exact_and_each_update_is_complete_when_encode_returns() {
+    let (mut host, mut viewer) = pair();
+    let mut frame = text_frame(W, H, 1);
+    for step in 0..6u32 {
+        if step > 0 {
+            // Typing: one more glyph per frame.
+            glyph(
+                &mut frame,
+                400 + step * 8,
+                302,
+                step as u64 * 7919,
+                [220, 220, 220, 255],
+                [40, 34, 30, 255],
+            );
+        }
+        let update = host.encode(&frame.view()).unwrap();
+        // Zero frame delay: applying just this update shows exactly this frame.
+        viewer.apply(&update).unwrap();
+        assert!(
+            viewer.framebuffer().data() == frame.data(),
+            "frame {step} differs on the viewer"
+        );
+        assert!(
+            update.ops.iter().all(|op| !matches!(op, Op::Av1 { .. })),
+            "text went lossy"
+        );
+        if step > 0 {
+            assert!(
+                update.payload_len() < 2_000,
+                "typing update of {} bytes",
+                update.payload_len()
+            );
+        }
+    }
+    // Nothing changed: nothing to send.
+    assert!(host.encode(&frame.view()).unwrap().is_empty());
+}
+
+#[test]
+fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
+    let (mut host, mut viewer) = pair();
+    let mut frame = text_frame(W, H, 2);
+    let photo = Rect::new(640, 160, 512, 384);
+    let text = Rect::new(0, 0, 600, H);
+    for t in 0..3 {
+        paint_photo(&mut frame, photo, t, 5);
+        let update = host.encode(&frame.view()).unwrap();
+        assert!(update.ops.iter().any(|op| matches!(op, Op::Av1 { .. })));
+        viewer.apply(&update).unwrap();
+        let hot = region_psnr(&frame, &viewer, photo);
+        assert!(hot >= 38.0, "hot photo PSNR {hot:.1} dB at t={t}");
+        assert_eq!(
+            region_psnr(&frame, &viewer, text),
+            99.0,
+            "text not exact at t={t}"
+        );
+    }
+    // Still from now on: within refine_after_frames plus the budgeted frames it is refined.
+    let budget_frames = (photo.area() / host.config().refine_budget_pixels + 2) as u32;
+    for _ in 0..host.config().refine_after_frames + budget_frames {
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+    }
+    let refined = region_psnr(&frame, &viewer, photo);
+    assert!(refined >= 45.0, "refined photo PSNR {refined:.1} dB");
+    // Refinement happens once: afterwards a still screen costs nothing.
+    assert!(host.encode(&frame.view()).unwrap().is_empty());
+}
+
+#[test]
+fn refresh_resends_everything_and_a_new_viewer_catches_up() {
+    let (mut host, mut viewer) = pair();
+    let frame = text_frame(W, H, 3);
+    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    host.request_refresh();
+    let full = host.encode(&frame.view()).unwrap();
+    let covered: u64 = full.ops.iter().map(|op| op.rect().area()).sum();
+    assert_eq!(covered, W as u64 * H as u64);
+    let mut late = ViewerDecoder::new(W, H).unwrap();
+    late.apply(&full).unwrap();
+    assert!(late.framebuffer().data() == frame.data());
+}
+
+#[test]
+fn wrong_frame_size_is_an_error() {
+    let (mut host, _) = pair();
+    let small = Frame::new(W - 1, H).unwrap();
+    assert!(matches!(
+        host.encode(&small.view()),
+        Err(Error::SizeMismatch { .. })
+    ));
+}
+
+/// Applies `bad` to a viewer showing a known picture and checks it fails and changes nothing.
+fn assert_rejected(bad: Update) {
+    let (mut host, mut viewer) = pair();
+    let frame = text_frame(W, H, 4);
+    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    let before = Frame::from_view(&viewer.framebuffer());
+    let result = viewer.apply(&bad);
+    assert!(result.is_err(), "accepted {bad:?}");
+    assert!(
+        viewer.framebuffer().data() == before.data(),
+        "framebuffer changed by {result:?}"
+    );
+}
+
+/// A real update with AV1 and palette ops to tamper with (a fresh host: its palette stream
+/// starts here, like the viewer's).
+fn real_ops() -> Vec<Op> {
+    let mut frame = text_frame(W, H, 6);
+    paint_photo(&mut frame, Rect::new(0, 0, 64, 64), 0, 9);
+    HostEncoder::new(HostConfig::new(W, H))
+        .unwrap()
+        .encode(&frame.view())
+        .unwrap()
+        .ops
+}
+
+#[test]
+fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
+    let fill = |rect| Op::Fill {
+        rect,
+        colour: [1, 2, 3, 255],
+    };
+    let ok_fill = fill(Rect::new(0, 0, 10, 10));
+    // Out of bounds, zero-area, overflowing rects — after a valid op, which must not land either.
+    assert_rejected(Update {
+        ops: vec![ok_fill.clone(), fill(Rect::new(W - 5, 0, 10, 10))],
+    });
+    assert_rejected(Update {
+        ops: vec![ok_fill.clone(), fill(Rect::new(0, 0, 0, 10))],
+    });
+    assert_rejected(Update {
+        ops: vec![ok_fill.clone(), fill(Rect::new(u32::MAX, u32::MAX, 2, 2))],
+    });
+    assert_rejected(Update {
+        ops: vec![
+            ok_fill.clone(),
+            Op::CopyRect {
+                src: Rect::new(0, H - 10, 20, 20),
+                dst_x: 0,
+                dst_y: 0,
+            },
+        ],
+    });
+    assert_rejected(Update {
+        ops: vec![
+            ok_fill.clone(),
+            Op::CacheHit {
+                rect: Rect::new(0, 0, 32, 32),
+                key: 7,
+            },
+        ],
+    });
+
+    let ops = real_ops();
+    let av1 = ops
+        .iter()
+        .find(|op| matches!(op, Op::Av1 { .. }))
+        .unwrap()
+        .clone();
+    let Op::Av1 {
+        rect,
+        quality,
+        data,
+    } = av1.clone()
+    else {
+        unreachable!()
+    };
+    // Truncated and corrupted AV1 data; a valid tile aimed at a rect of another size.
+    for bad in [
+        data.slice(..data.len() / 2),
+        Bytes::from(data.iter().map(|b| b ^ 0x5a).collect::<Vec<u8>>()),
+        Bytes::new(),
+    ] {
+        assert_rejected(Update {
+            ops: vec![
+                ok_fill.clone(),
+                Op::Av1 {
+                    rect,
+                    quality,
+                    data: bad,
+                },
+            ],
+        });
+    }
+    let wrong = Rect::new(rect.x, rect.y, rect.width + 8, rect.height);
+    assert_rejected(Update {
+        ops: vec![
+            ok_fill.clone(),
+            Op::Av1 {
+                rect: wrong,
+                quality,
+                data,
+            },
+        ],
+    });
+
+    let palette = ops
+        .iter()
+        .find(|op| matches!(op, Op::Palette { .. }))
+        .unwrap()
+        .clone();
+    let Op::Palette {
+        rect,
+        colours,
+        data,
+    } = palette
+    else {
+        unreachable!()
+    };
+    // Indices out of range (palette cut to one colour), truncated and empty data.
+    for (colours, data) in [
+        (colours[..1].to_vec(), data.clone()),
+        (colours.clone(), data.slice(..data.len() / 2)),
+        (colours.clone(), Bytes::new()),
+        (Vec::new(), data.clone()),
+    ] {
+        assert_rejected(Update {
+            ops: vec![
+                ok_fill.clone(),
+                Op::Palette {
+                    rect,
+                    colours,
+                    data,
+                },
+            ],
+        });
+    }
+}
