@@ -68,10 +68,20 @@ pub(crate) fn client_config() -> Result<Arc<ClientConfig>, AuthError> {
 /// The server name the viewer sends.
 pub(crate) fn server_name() -> ServerName<'static> {
     ServerName::DnsName(
-        rustls::pki_types::DnsName::try_from(SERVER_NAME)
-            .expect("SERVER_NAME is a valid DNS name")
-            .to_owned(),
+        rustls::pki_types::DnsName::try_from_str(SERVER_NAME).unwrap_or_else(
+            // SERVER_NAME is a constant valid DNS name; this branch exists only to avoid a panic.
+            |_| unreachable!("{SERVER_NAME} is a DNS name"),
+        ),
     )
+}
+
+/// 32 bytes of the connection's TLS exporter under [`EXPORTER_LABEL`]: the same on both ends of
+/// one TLS channel, different on every other channel.
+///
+/// # Errors
+/// [`AuthError::Tls`] before the handshake has completed.
+pub(crate) fn exporter<Data>(conn: &rustls::ConnectionCommon<Data>) -> Result<[u8; 32], AuthError> {
+    Ok(conn.export_keying_material([0u8; 32], EXPORTER_LABEL, None)?)
 }
 
 /// Certificate handling that is only safe together with the channel-bound code proof.

@@ -73,8 +73,8 @@ pub(crate) struct Streaming {
     pub(crate) last_heard: Instant,
     /// Control state.
     pub(crate) control: Control,
-    /// Updates sent and not yet acknowledged.
-    pub(crate) in_flight: u32,
+    /// Sequence number of the last acknowledged update (0: none yet).
+    pub(crate) acked: u64,
 }
 
 /// What the session counted, for the status line and the receipt.
@@ -147,7 +147,8 @@ impl HostSession {
 
     /// True while an update may be sent: streaming, and fewer than the limit unacknowledged.
     pub(crate) fn may_send_update(&self) -> bool {
-        matches!(&self.state, State::Streaming(s) if s.in_flight < self.limits.max_in_flight)
+        matches!(&self.state, State::Streaming(s)
+            if self.counters.updates_sent - s.acked < u64::from(self.limits.max_in_flight))
     }
 
     /// The next moment at which [`Event::Tick`] would change something.
@@ -185,6 +186,7 @@ impl HostSession {
         match event {
             Event::Tick => {}
             Event::Interrupted => self.end(EndReason::Interrupted, &mut out),
+            Event::HostFailed(why) => self.end(EndReason::HostFailure(why), &mut out),
             Event::CustomerInputClosed => self.end(EndReason::InputClosed, &mut out),
             Event::CustomerLine(line) => self.on_line(now, &line, &mut out),
             Event::ConnectionOpened(conn) => self.on_connection(now, conn, &mut out),
@@ -209,9 +211,8 @@ impl HostSession {
             }
             Event::Viewer { conn, message } => self.on_viewer(now, conn, message, &mut out),
             Event::UpdateSent { conn, bytes } => {
-                if let State::Streaming(s) = &mut self.state {
+                if let State::Streaming(s) = &self.state {
                     if s.conn == conn {
-                        s.in_flight = s.in_flight.saturating_add(1);
                         self.counters.bytes_sent = self.counters.bytes_sent.saturating_add(bytes);
                         self.counters.updates_sent += 1;
                     }
@@ -300,7 +301,7 @@ impl HostSession {
                         started: now,
                         last_heard: now,
                         control: Control::Off,
-                        in_flight: 0,
+                        acked: 0,
                     });
                     out.push(Action::Record(ReceiptEntry::ViewerApproved { viewer }));
                     out.push(Action::StartStreaming(conn));
@@ -399,13 +400,21 @@ impl HostSession {
             ViewerEvent::Bye => self.end(EndReason::ViewerLeft, out),
             ViewerEvent::Malformed(why) => self.end(EndReason::ProtocolViolation(why), out),
             ViewerEvent::Input => self.on_input(out),
-            ViewerEvent::Ack => match &mut self.state {
-                State::Streaming(s) if s.in_flight > 0 => s.in_flight -= 1,
-                _ => self.end(
-                    EndReason::ProtocolViolation("an ack without an update in flight".into()),
-                    out,
-                ),
-            },
+            ViewerEvent::Ack { sequence } => {
+                let sent = self.counters.updates_sent;
+                match &mut self.state {
+                    // TCP keeps order, so acks come one by one for updates that were sent.
+                    State::Streaming(s) if sequence == s.acked + 1 && sequence <= sent => {
+                        s.acked = sequence
+                    }
+                    _ => self.end(
+                        EndReason::ProtocolViolation(format!(
+                            "ack for update {sequence}; expected the next of {sent} sent"
+                        )),
+                        out,
+                    ),
+                }
+            }
             ViewerEvent::RefreshRequest if streaming => out.push(Action::Refresh),
             ViewerEvent::ControlRequest if streaming => self.on_control_request(now, out),
             // Before the customer allowed watching there is nothing to refresh or control.

@@ -8,7 +8,9 @@ mod machine;
 mod tests;
 mod types;
 
-pub(crate) use machine::{is_yes, Control, HostSession, State};
+#[cfg(test)]
+pub(crate) use machine::is_yes;
+pub(crate) use machine::{Control, HostSession, State};
 pub(crate) use types::{
     Action, ConnId, EndReason, Event, Limits, Question, ReceiptEntry, Refusal, ViewerEvent,
 };

@@ -328,7 +328,7 @@ fn the_session_has_a_maximum_duration() {
 fn a_silent_viewer_times_out_and_acks_keep_it_alive() {
     let mut run = Run::streaming();
     let half = limits().idle_timeout / 2;
-    for _ in 0..10 {
+    for sequence in 1..=10 {
         run.send(Event::UpdateSent {
             conn: VIEWER,
             bytes: 10,
@@ -337,7 +337,7 @@ fn a_silent_viewer_times_out_and_acks_keep_it_alive() {
             half,
             Event::Viewer {
                 conn: VIEWER,
-                message: ViewerEvent::Ack,
+                message: ViewerEvent::Ack { sequence },
             },
         );
     }
@@ -461,7 +461,7 @@ fn flow_control_bounds_updates_in_flight() {
         !run.session.may_send_update(),
         "a slow viewer stops the sending"
     );
-    run.viewer(ViewerEvent::Ack);
+    run.viewer(ViewerEvent::Ack { sequence: 1 });
     assert!(run.session.may_send_update());
     assert_eq!(
         run.session.counters().bytes_sent,
@@ -472,11 +472,38 @@ fn flow_control_bounds_updates_in_flight() {
 #[test]
 fn protocol_violations_end_the_session() {
     let mut run = Run::streaming();
-    run.viewer(ViewerEvent::Ack);
-    assert!(matches!(
-        run.ended_with(),
-        Some(EndReason::ProtocolViolation(_))
-    ));
+    run.viewer(ViewerEvent::Ack { sequence: 1 });
+    assert!(
+        matches!(run.ended_with(), Some(EndReason::ProtocolViolation(_))),
+        "nothing was sent"
+    );
+
+    let mut run = Run::streaming();
+    run.send(Event::UpdateSent {
+        conn: VIEWER,
+        bytes: 1,
+    });
+    run.send(Event::UpdateSent {
+        conn: VIEWER,
+        bytes: 1,
+    });
+    run.viewer(ViewerEvent::Ack { sequence: 2 });
+    assert!(
+        matches!(run.ended_with(), Some(EndReason::ProtocolViolation(_))),
+        "out of order"
+    );
+
+    let mut run = Run::streaming();
+    run.send(Event::UpdateSent {
+        conn: VIEWER,
+        bytes: 1,
+    });
+    run.viewer(ViewerEvent::Ack { sequence: 1 });
+    run.viewer(ViewerEvent::Ack { sequence: 1 });
+    assert!(
+        matches!(run.ended_with(), Some(EndReason::ProtocolViolation(_))),
+        "twice"
+    );
 
     let mut run = Run::streaming();
     run.viewer(ViewerEvent::Malformed(
@@ -485,6 +512,20 @@ fn protocol_violations_end_the_session() {
     assert!(matches!(
         run.ended_with(),
         Some(EndReason::ProtocolViolation(_))
+    ));
+}
+
+#[test]
+fn a_host_failure_ends_the_session_and_is_recorded() {
+    let mut run = Run::streaming();
+    run.send(Event::HostFailed("cannot open display :9".into()));
+    assert_eq!(
+        run.ended_with(),
+        Some(&EndReason::HostFailure("cannot open display :9".into()))
+    );
+    assert!(matches!(
+        run.records().last(),
+        Some(ReceiptEntry::Ended { .. })
     ));
 }
 

@@ -85,7 +85,10 @@ pub(crate) enum Event {
         /// What it said.
         message: ViewerEvent,
     },
-    /// The driver handed one update of `bytes` bytes to the viewer's connection.
+    /// Something on the host failed (screen capture, encoder, receipt); the session cannot go on.
+    HostFailed(String),
+    /// The driver handed one update of `bytes` bytes to the viewer's connection; updates are
+    /// numbered 1, 2, 3… in the order of these events.
     UpdateSent {
         /// Which connection.
         conn: ConnId,
@@ -97,8 +100,11 @@ pub(crate) enum Event {
 /// What the viewer can say once streaming; the driver maps wire messages to these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ViewerEvent {
-    /// One update was applied.
-    Ack,
+    /// The update with this sequence number (1, 2, 3… in sending order) was applied.
+    Ack {
+        /// Sequence number of the update.
+        sequence: u64,
+    },
     /// A mouse or keyboard event.
     Input,
     /// The viewer asks for control.
@@ -225,6 +231,8 @@ pub(crate) enum EndReason {
     ProtocolViolation(String),
     /// The process was interrupted (Ctrl-C).
     Interrupted,
+    /// Something on the host failed.
+    HostFailure(String),
 }
 
 impl EndReason {
@@ -244,6 +252,7 @@ impl EndReason {
             EndReason::IdleTimeout => "idle_timeout",
             EndReason::ProtocolViolation(_) => "protocol_violation",
             EndReason::Interrupted => "interrupted",
+            EndReason::HostFailure(_) => "host_failure",
         }
     }
 }
@@ -268,6 +277,7 @@ impl fmt::Display for EndReason {
             EndReason::IdleTimeout => f.write_str("the viewer stopped responding"),
             EndReason::ProtocolViolation(why) => write!(f, "the viewer broke the protocol: {why}"),
             EndReason::Interrupted => f.write_str("interrupted"),
+            EndReason::HostFailure(why) => write!(f, "this computer could not go on: {why}"),
         }
     }
 }

@@ -1,0 +1,225 @@
+//! The host's socket tasks: accept, authenticate, refuse, and read from / write to the viewer.
+//!
+//! Each task reports to the driver's event loop through one channel and decides nothing itself.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use meekijk_codec::wire::{frame_len, ViewerMessage};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
+use tokio::task::JoinHandle;
+use tokio_rustls::server::TlsStream;
+use tokio_rustls::TlsAcceptor;
+
+use super::driver::Input;
+use crate::secure::pake::{self, Refuse};
+use crate::secure::{tls, AuthError, OneTimeCode};
+use crate::session::{ConnId, Event, ViewerEvent};
+
+/// A viewer's TLS connection after the code proof.
+pub(super) type ViewerStream = TlsStream<TcpStream>;
+
+/// Longest viewer→host message accepted. The viewer only sends acks, input events, requests
+/// and a short `Bye`; anything bigger is an attack on the host's memory.
+pub(super) const MAX_VIEWER_MESSAGE: usize = 1024;
+
+/// How long a refused peer gets to complete TLS and hear why.
+const REFUSAL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Accepts connections and hands each to the driver, numbered in arrival order.
+pub(super) fn spawn_listener(listener: TcpListener, tx: mpsc::Sender<Input>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut next = 1;
+        loop {
+            match listener.accept().await {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    let conn = ConnId(next);
+                    next += 1;
+                    if tx.send(Input::Accepted(conn, stream, peer)).await.is_err() {
+                        return;
+                    }
+                }
+                // Out of file descriptors and similar: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    })
+}
+
+/// Runs TLS and the code proof on one connection and reports the outcome.
+pub(super) fn spawn_auth(
+    conn: ConnId,
+    stream: TcpStream,
+    acceptor: TlsAcceptor,
+    code: OneTimeCode,
+    tx: mpsc::Sender<Input>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let outcome = async {
+            let mut tls = acceptor
+                .accept(stream)
+                .await
+                .map_err(|e| AuthError::Protocol(format!("no TLS 1.3 handshake ({e})")))?;
+            let exporter = tls::exporter(tls.get_ref().1)?;
+            let name = pake::prove_as_host(&mut tls, &exporter, &code).await?;
+            Ok::<_, AuthError>((name, tls))
+        }
+        .await;
+        let input = match outcome {
+            Ok((viewer, tls)) => Input::Authenticated(conn, viewer, Box::new(tls)),
+            Err(AuthError::WrongCode) => Input::Session(Event::AuthFailed { conn }),
+            Err(e) => Input::Session(Event::ConnectionClosed {
+                conn,
+                reason: e.to_string(),
+            }),
+        };
+        let _ = tx.send(input).await;
+    })
+}
+
+/// Tells a surplus peer why it is refused (inside TLS, so a real viewer can show it), then
+/// closes. Holds a permit so refusals cannot pile up.
+pub(super) fn spawn_refusal(
+    stream: TcpStream,
+    acceptor: TlsAcceptor,
+    why: Refuse,
+    permit: OwnedSemaphorePermit,
+) {
+    tokio::spawn(async move {
+        let _permit = permit;
+        let _ = tokio::time::timeout(REFUSAL_TIMEOUT, async {
+            let mut tls = acceptor.accept(stream).await?;
+            pake::refuse(&mut tls, why)
+                .await
+                .map_err(std::io::Error::other)
+        })
+        .await;
+    });
+}
+
+/// Reads viewer messages and reports them; a malformed, oversized or truncated message is
+/// reported once and ends the reading.
+pub(super) fn spawn_reader(
+    conn: ConnId,
+    mut reader: ReadHalf<ViewerStream>,
+    tx: mpsc::Sender<Input>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut buf = BytesMut::with_capacity(MAX_VIEWER_MESSAGE);
+        let mut chunk = [0u8; MAX_VIEWER_MESSAGE];
+        loop {
+            loop {
+                match next_message(&mut buf) {
+                    Ok(Some(message)) => {
+                        let event = Event::Viewer { conn, message };
+                        if tx.send(Input::Session(event)).await.is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(why) => {
+                        let message = ViewerEvent::Malformed(why);
+                        let _ = tx
+                            .send(Input::Session(Event::Viewer { conn, message }))
+                            .await;
+                        return;
+                    }
+                }
+            }
+            let event = match reader.read(&mut chunk).await {
+                Ok(0) if buf.is_empty() => Event::ConnectionClosed {
+                    conn,
+                    reason: "the viewer closed the connection".into(),
+                },
+                Ok(0) => Event::Viewer {
+                    conn,
+                    message: ViewerEvent::Malformed(format!(
+                        "the connection closed in the middle of a message ({} bytes of it arrived)",
+                        buf.len()
+                    )),
+                },
+                Ok(n) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    continue;
+                }
+                Err(e) => Event::ConnectionClosed {
+                    conn,
+                    reason: e.to_string(),
+                },
+            };
+            let _ = tx.send(Input::Session(event)).await;
+            return;
+        }
+    })
+}
+
+/// Cuts one message off `buf`: `Ok(None)` until it is complete.
+fn next_message(buf: &mut BytesMut) -> Result<Option<ViewerEvent>, String> {
+    let len = match frame_len(buf) {
+        Ok(Some(len)) => len,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    if len > MAX_VIEWER_MESSAGE {
+        return Err(format!(
+            "a viewer message of {len} bytes; at most {MAX_VIEWER_MESSAGE} expected"
+        ));
+    }
+    if buf.len() < len {
+        return Ok(None);
+    }
+    let frame = buf.split_to(len).freeze();
+    Ok(Some(
+        match ViewerMessage::decode(&frame).map_err(|e| e.to_string())? {
+            ViewerMessage::Ack { sequence } => ViewerEvent::Ack { sequence },
+            ViewerMessage::Input(_) => ViewerEvent::Input,
+            ViewerMessage::ControlRequest => ViewerEvent::ControlRequest,
+            ViewerMessage::RefreshRequest => ViewerEvent::RefreshRequest,
+            ViewerMessage::Bye(_) => ViewerEvent::Bye,
+            other => return Err(format!("unexpected viewer message {other:?}")),
+        },
+    ))
+}
+
+/// Writes queued messages in order. A write that cannot finish within `stall_timeout` (a peer
+/// that stopped reading) ends the connection instead of letting data pile up. When the queue
+/// closes, the TLS session is closed properly.
+pub(super) fn spawn_writer(
+    conn: ConnId,
+    mut writer: WriteHalf<ViewerStream>,
+    mut queue: mpsc::Receiver<Vec<u8>>,
+    stall_timeout: Duration,
+    tx: mpsc::Sender<Input>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(bytes) = queue.recv().await {
+            let written = tokio::time::timeout(stall_timeout, async {
+                writer.write_all(&bytes).await?;
+                writer.flush().await
+            })
+            .await;
+            let reason = match written {
+                Ok(Ok(())) => continue,
+                Ok(Err(e)) => format!("sending failed: {e}"),
+                Err(_) => format!(
+                    "the viewer stopped reading for {} s",
+                    stall_timeout.as_secs_f32()
+                ),
+            };
+            let _ = tx
+                .send(Input::Session(Event::ConnectionClosed { conn, reason }))
+                .await;
+            return;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(2), writer.shutdown()).await;
+    })
+}
+
+/// A semaphore bounding concurrent refusals.
+pub(super) fn refusal_slots() -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(4))
+}

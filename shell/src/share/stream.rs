@@ -1,0 +1,197 @@
+//! The capture-and-encode thread: opens the source only once streaming is allowed, and encodes a
+//! frame only when the driver hands it a credit (flow control: latest state wins).
+//!
+//! The encoder diffs against the last frame it *encoded*, and every encoded update is sent, so
+//! frames skipped while the viewer is slow simply merge into the next update.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use meekijk_codec::wire::{Hello, HostMessage, SessionLimits, UpdateMessage, MAX_MESSAGE_LEN};
+use meekijk_codec::Update;
+use tokio::sync::mpsc;
+
+use super::driver::Input;
+
+/// Send an empty update after this much quiet, so the viewer's acks show it is alive.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
+/// Permission to encode and send one update.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Credit {
+    /// Encode the whole picture, not just what changed (the viewer asked for a refresh).
+    pub(super) refresh: bool,
+}
+
+/// What the thread reports to the driver.
+#[derive(Debug)]
+pub(super) enum StreamReport {
+    /// The source is open; the Hello can go out.
+    Started {
+        /// Description of the source, for the customer.
+        source: String,
+        /// The opening message for the viewer.
+        hello: Hello,
+    },
+    /// One encoded `Update` message, ready to send.
+    Encoded {
+        /// The message bytes (one wire frame).
+        bytes: Vec<u8>,
+        /// Its sequence number (1, 2, 3…).
+        sequence: u64,
+        /// When its frame was captured.
+        captured: Instant,
+    },
+    /// The source or encoder failed; streaming cannot go on.
+    Failed(String),
+}
+
+/// Handle to the running thread; dropping it stops the thread at its next frame.
+#[derive(Debug)]
+pub(super) struct StreamHandle {
+    credits: mpsc::Sender<Credit>,
+    stop: Arc<AtomicBool>,
+}
+
+impl StreamHandle {
+    /// Hands the thread one credit; false if it is gone.
+    pub(super) fn grant(&self, credit: Credit) -> bool {
+        self.credits.try_send(credit).is_ok()
+    }
+}
+
+impl Drop for StreamHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What to stream.
+#[derive(Debug, Clone)]
+pub(super) struct StreamConfig {
+    /// `--source`.
+    pub(super) source: String,
+    /// `--size`.
+    pub(super) size: (u32, u32),
+    /// `--fps`.
+    pub(super) fps: u32,
+    /// Updates in flight, promised to the viewer in the Hello.
+    pub(super) max_in_flight: u16,
+}
+
+/// Starts the thread. It opens the source (the first screen access of the session) and then
+/// waits for credits.
+pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> StreamHandle {
+    let (credits, credit_rx) = mpsc::channel(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread_stop = stop.clone();
+    let spawned = std::thread::Builder::new()
+        .name("meekijk-stream".into())
+        .spawn(move || {
+            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop) {
+                let _ = reports.blocking_send(Input::Stream(StreamReport::Failed(why)));
+            }
+        });
+    if let Err(e) = spawned {
+        // The driver learns through the closed credit channel; say why as well.
+        eprintln!("meekijk: cannot start the streaming thread: {e}");
+    }
+    StreamHandle { credits, stop }
+}
+
+fn run(
+    config: &StreamConfig,
+    mut credits: mpsc::Receiver<Credit>,
+    reports: &mpsc::Sender<Input>,
+    stop: &AtomicBool,
+) -> Result<(), String> {
+    let mut source = meekijk_capture::open(&config.source, config.size, config.fps)
+        .map_err(|e| format!("cannot open the source {:?}: {e}", config.source))?;
+    let (width, height) = source.size();
+    let mut encoder =
+        meekijk_codec::HostEncoder::new(meekijk_codec::HostConfig::new(width, height))
+            .map_err(|e| format!("cannot start the encoder: {e}"))?;
+    let started = Instant::now();
+    let report = |r| reports.blocking_send(Input::Stream(r)).is_ok();
+    if !report(StreamReport::Started {
+        source: source.describe(),
+        hello: Hello {
+            protocol_version: 1,
+            width,
+            height,
+            chroma: encoder.config().av1.chroma,
+            limits: SessionLimits {
+                max_message_len: MAX_MESSAGE_LEN,
+                max_in_flight: config.max_in_flight,
+                // No tile cache is negotiated yet.
+                tile_cache_bytes: 0,
+            },
+        },
+    }) {
+        return Ok(());
+    }
+    let period = Duration::from_secs(1) / config.fps;
+    let mut next_capture = Instant::now();
+    let mut last_sent = Instant::now();
+    let mut sequence = 0u64;
+    let mut source_ended = false;
+    while let Some(credit) = credits.blocking_recv() {
+        if credit.refresh {
+            encoder.request_refresh();
+        }
+        // Hold the credit until there is something worth sending: a change or a heartbeat.
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            let now = Instant::now();
+            if next_capture > now {
+                std::thread::sleep(next_capture - now);
+            }
+            // Never burst to catch up: after a stall the next frame is simply the current one.
+            next_capture = (next_capture + period).max(Instant::now());
+            let captured = Instant::now();
+            let update = if source_ended {
+                Update::default()
+            } else {
+                match source
+                    .next_frame()
+                    .map_err(|e| format!("capture failed: {e}"))?
+                {
+                    Some(frame) if frame.unchanged => Update::default(),
+                    Some(frame) => encoder
+                        .encode(&frame.pixels)
+                        .map_err(|e| format!("encoding failed: {e}"))?,
+                    None => {
+                        source_ended = true;
+                        Update::default()
+                    }
+                }
+            };
+            if update.is_empty() && captured < last_sent + HEARTBEAT {
+                continue;
+            }
+            sequence += 1;
+            let message = HostMessage::Update(UpdateMessage {
+                sequence,
+                capture_us: captured.duration_since(started).as_micros() as u64,
+                update,
+            });
+            let mut bytes = Vec::new();
+            message
+                .encode(&mut bytes)
+                .map_err(|e| format!("an update could not be framed: {e}"))?;
+            last_sent = captured;
+            if !report(StreamReport::Encoded {
+                bytes,
+                sequence,
+                captured,
+            }) {
+                return Ok(());
+            }
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! The viewer's connection: TCP, TLS 1.3, the code proof, then messages until either side ends.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+use bytes::BytesMut;
+use meekijk_codec::wire::{
+    frame_len, Bye, ByeReason, HostMessage, InputEvent, ViewerMessage, HEADER_LEN,
+};
+use meekijk_codec::ViewerDecoder;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+use super::record::{write_png, Y4mRecorder};
+use super::ViewArgs;
+use crate::secure::pake::{check_viewer_name, prove_as_viewer};
+use crate::secure::{tls, AuthError, OneTimeCode};
+
+/// Largest message accepted before the host's Hello has said how large they get.
+const MAX_MESSAGE_BEFORE_HELLO: usize = 4096;
+
+/// How a session went.
+#[derive(Debug, Default)]
+pub(super) struct Outcome {
+    /// Frames decoded.
+    pub(super) frames: u64,
+    /// True when the session ended by a `Bye` (either side) or `--frames`, not by an error.
+    pub(super) clean: bool,
+}
+
+struct Watch {
+    decoder: Option<ViewerDecoder>,
+    recorder: Option<Y4mRecorder>,
+    frames: u64,
+    bytes: u64,
+    decode: Duration,
+    started: Instant,
+}
+
+/// Connects, proves the code and watches until the end; prints what happened.
+///
+/// # Errors
+/// Anything that keeps the session from starting or breaks it; the screenshot and recording
+/// are still finished for the frames that did arrive.
+pub(super) async fn run(args: &ViewArgs) -> anyhow::Result<Outcome> {
+    let code = OneTimeCode::parse(&args.code)?;
+    check_viewer_name(&args.name)?;
+    let mut tls = connect(args, &code).await?;
+    println!("Code proven. Waiting for the customer to allow you to watch…");
+    let mut watch = Watch {
+        decoder: None,
+        recorder: None,
+        frames: 0,
+        bytes: 0,
+        decode: Duration::ZERO,
+        started: Instant::now(),
+    };
+    let result = watch_loop(args, &mut tls, &mut watch).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), tls.shutdown()).await;
+    let saved = save(args, &mut watch);
+    print_stats(&watch);
+    let clean = result?;
+    saved?;
+    Ok(Outcome {
+        frames: watch.frames,
+        clean,
+    })
+}
+
+async fn connect(args: &ViewArgs, code: &OneTimeCode) -> anyhow::Result<TlsStream<TcpStream>> {
+    let limit = args.connect_timeout;
+    let addr = &args.addr;
+    let stream = tokio::time::timeout(limit, TcpStream::connect(addr))
+        .await
+        .map_err(|_| anyhow!("no answer from {addr} within {} s", limit.as_secs_f32()))?
+        .with_context(|| format!("cannot connect to {addr} (has the session ended?)"))?;
+    let _ = stream.set_nodelay(true);
+    let connector = TlsConnector::from(tls::client_config()?);
+    let mut tls = tokio::time::timeout(limit, connector.connect(tls::server_name(), stream))
+        .await
+        .map_err(|_| anyhow!("the TLS handshake with {addr} did not finish in time"))?
+        .with_context(|| format!("the TLS 1.3 handshake with {addr} failed"))?;
+    let exporter = tls::exporter(tls.get_ref().1)?;
+    let proof = tokio::time::timeout(
+        limit,
+        prove_as_viewer(&mut tls, &exporter, code, &args.name),
+    )
+    .await
+    .map_err(|_| anyhow!("the code proof did not finish in time"))?;
+    match proof {
+        Ok(()) => Ok(tls),
+        Err(AuthError::WrongCode) => bail!(
+            "the code was wrong; for safety the customer's session is now closed — ask them to \
+             start a new one and read you the new code"
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads and handles messages; `Ok(true)` for a clean end.
+async fn watch_loop(
+    args: &ViewArgs,
+    tls: &mut TlsStream<TcpStream>,
+    watch: &mut Watch,
+) -> anyhow::Result<bool> {
+    let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut max_message = MAX_MESSAGE_BEFORE_HELLO;
+    loop {
+        let message = tokio::select! {
+            message = read_message(tls, &mut buf, max_message) => message?,
+            _ = tokio::signal::ctrl_c() => {
+                send(tls, &ViewerMessage::Bye(bye(ByeReason::Ended, "the viewer left"))).await?;
+                println!("Leaving the session.");
+                return Ok(true);
+            }
+        };
+        let Some((message, len)) = message else {
+            bail!("the host closed the connection without saying goodbye");
+        };
+        watch.bytes += len as u64;
+        match message {
+            HostMessage::Hello(hello) => {
+                anyhow::ensure!(watch.decoder.is_none(), "the host sent a second Hello");
+                anyhow::ensure!(
+                    hello.protocol_version == 1,
+                    "the host speaks session protocol {}; this viewer speaks 1",
+                    hello.protocol_version
+                );
+                watch.decoder = Some(ViewerDecoder::new(hello.width, hello.height)?);
+                if let Some(path) = &args.record {
+                    watch.recorder = Some(Y4mRecorder::create(path, hello.width, hello.height)?);
+                }
+                max_message = HEADER_LEN + hello.limits.max_message_len as usize;
+                watch.started = Instant::now();
+                println!(
+                    "The customer allowed you to watch: {}x{}.",
+                    hello.width, hello.height
+                );
+            }
+            HostMessage::Update(update) => {
+                let Some(decoder) = watch.decoder.as_mut() else {
+                    bail!("the host sent an update before its Hello");
+                };
+                let start = Instant::now();
+                if let Err(e) = decoder.apply(&update.update) {
+                    let text = format!("undecodable update {}: {e}", update.sequence);
+                    let _ = send(
+                        tls,
+                        &ViewerMessage::Bye(bye(ByeReason::ProtocolError, &text)),
+                    )
+                    .await;
+                    bail!(text);
+                }
+                watch.decode += start.elapsed();
+                send(
+                    tls,
+                    &ViewerMessage::Ack {
+                        sequence: update.sequence,
+                    },
+                )
+                .await?;
+                watch.frames += 1;
+                if let Some(recorder) = watch.recorder.as_mut() {
+                    recorder.write(&decoder.framebuffer())?;
+                }
+                if watch.frames == 1 {
+                    first_frame(args, tls).await?;
+                }
+                if Some(watch.frames) == args.frames {
+                    send(
+                        tls,
+                        &ViewerMessage::Bye(bye(ByeReason::Ended, "the viewer left")),
+                    )
+                    .await?;
+                    println!("Received {} frames; leaving.", watch.frames);
+                    return Ok(true);
+                }
+            }
+            HostMessage::ControlState { granted } => println!(
+                "{}",
+                if granted {
+                    "The customer granted you control of mouse and keyboard."
+                } else {
+                    "You do not have control (view only)."
+                }
+            ),
+            HostMessage::Bye(bye) => {
+                println!("The host ended the session: {}", bye.text);
+                return Ok(bye.reason == ByeReason::Ended || bye.reason == ByeReason::Expired);
+            }
+            // The pointer is drawn by the window, which comes later.
+            HostMessage::Cursor(_) => {}
+            other => bail!("unexpected message from the host: {other:?}"),
+        }
+    }
+}
+
+async fn first_frame(args: &ViewArgs, tls: &mut TlsStream<TcpStream>) -> anyhow::Result<()> {
+    if args.request_control {
+        send(tls, &ViewerMessage::ControlRequest).await?;
+        println!("Asked the customer for control.");
+    }
+    for i in 0..args.send_pointer_moves {
+        let event = InputEvent::PointerMove {
+            x: i % 64,
+            y: i / 64 % 64,
+        };
+        send(tls, &ViewerMessage::Input(event)).await?;
+    }
+    Ok(())
+}
+
+fn bye(reason: ByeReason, text: &str) -> Bye {
+    Bye {
+        reason,
+        text: text.to_string(),
+    }
+}
+
+async fn send(tls: &mut TlsStream<TcpStream>, message: &ViewerMessage) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    message.encode(&mut bytes)?;
+    tls.write_all(&bytes).await?;
+    tls.flush().await?;
+    Ok(())
+}
+
+/// Reads one message of at most `max` bytes; `None` at a clean end of stream.
+async fn read_message(
+    tls: &mut TlsStream<TcpStream>,
+    buf: &mut BytesMut,
+    max: usize,
+) -> anyhow::Result<Option<(HostMessage, usize)>> {
+    loop {
+        if let Some(len) = frame_len(buf)? {
+            anyhow::ensure!(
+                len <= max,
+                "a host message of {len} bytes; at most {max} expected"
+            );
+            if buf.len() >= len {
+                let frame = buf.split_to(len).freeze();
+                return Ok(Some((HostMessage::decode(&frame)?, len)));
+            }
+            buf.reserve((len - buf.len()).min(1 << 20));
+        } else {
+            buf.reserve(HEADER_LEN);
+        }
+        match tls.read_buf(buf).await {
+            Ok(0) if buf.is_empty() => return Ok(None),
+            Ok(0) => bail!("the connection closed in the middle of a message"),
+            Ok(_) => {}
+            // A peer that closes without TLS close_notify: same as a plain close.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && buf.is_empty() => {
+                return Ok(None)
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn save(args: &ViewArgs, watch: &mut Watch) -> anyhow::Result<()> {
+    if let Some(recorder) = watch.recorder.take() {
+        let (path, frames) = recorder.finish()?;
+        println!("Recorded {frames} frames to {}.", path.display());
+    }
+    if let (Some(path), Some(decoder)) = (&args.screenshot, &watch.decoder) {
+        if watch.frames > 0 {
+            write_png(path, &decoder.framebuffer())?;
+            println!("Screenshot saved to {}.", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn print_stats(watch: &Watch) {
+    let secs = watch.started.elapsed().as_secs_f64().max(1e-3);
+    let mean_decode = if watch.frames > 0 {
+        watch.decode.as_secs_f64() * 1e3 / watch.frames as f64
+    } else {
+        0.0
+    };
+    eprintln!(
+        "stats: {} frames, {} bytes received, {:.0} kbit/s over {:.1} s, decode {:.2} ms/frame",
+        watch.frames,
+        watch.bytes,
+        watch.bytes as f64 * 8.0 / 1e3 / secs,
+        secs,
+        mean_decode
+    );
+}
