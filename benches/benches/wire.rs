@@ -1,0 +1,96 @@
+//! Wire benches: decode and encode a ~1 MB `Update` of a busy 1080p frame (palette and AV1 tiles
+//! with payloads, fills, copies and cache hits). Decoding must stay far below a millisecond: it
+//! copies no payload bytes.
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use meekijk_codec::{Op, Rect, Update};
+
+/// Seeded pseudo-random bytes (incompressible, like real coded tile data).
+fn payload(len: usize, seed: u64) -> Bytes {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect::<Vec<u8>>()
+        .into()
+}
+
+/// One op per 64×64 tile of a 1920×1080 screen, cycling through every kind: about 1 MB of
+/// payload in 510 ops.
+fn busy_update() -> HostMessage {
+    let mut ops = Vec::new();
+    for ty in 0..16u32 {
+        for tx in 0..30u32 {
+            let rect = Rect::new(tx * 64, ty * 64, 64, 64);
+            let seed = u64::from(ty * 30 + tx);
+            ops.push(match seed % 5 {
+                0 | 3 => Op::Palette {
+                    rect,
+                    colours: (0..16u8).map(|i| [i, i * 2, i * 3, 255]).collect(),
+                    data: payload(2_400, seed),
+                },
+                1 | 4 => Op::Av1 {
+                    rect,
+                    quality: 90,
+                    data: payload(3_600, seed),
+                },
+                _ if seed % 2 == 0 => Op::Fill {
+                    rect,
+                    colour: [0x20, 0x20, 0x20, 0xff],
+                },
+                _ if ty > 0 => Op::CopyRect {
+                    src: Rect::new(rect.x, rect.y - 64, 64, 64),
+                    dst_x: rect.x,
+                    dst_y: rect.y,
+                },
+                _ => Op::CacheHit { rect, key: seed },
+            });
+        }
+    }
+    HostMessage::Update(UpdateMessage {
+        sequence: 1,
+        capture_us: 16_667,
+        update: Update { ops },
+    })
+}
+
+fn wire(c: &mut Criterion) {
+    let message = busy_update();
+    let mut encoded = Vec::new();
+    message.encode(&mut encoded).expect("bench update is valid");
+    let frame = Bytes::from(encoded.clone());
+    eprintln!(
+        "wire bench: Update of {} bytes, {} ops",
+        frame.len(),
+        match &message {
+            HostMessage::Update(u) => u.update.ops.len(),
+            _ => 0,
+        }
+    );
+
+    let mut group = c.benchmark_group("wire");
+    group.throughput(Throughput::Bytes(frame.len() as u64));
+    group.bench_function("decode/update_1mb", |b| {
+        b.iter(|| HostMessage::decode(black_box(&frame)).expect("decodes"))
+    });
+    group.bench_function("encode/update_1mb", |b| {
+        let mut out = Vec::with_capacity(encoded.len());
+        b.iter(|| {
+            out.clear();
+            black_box(&message).encode(&mut out).expect("encodes");
+            black_box(out.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, wire);
+criterion_main!(benches);
