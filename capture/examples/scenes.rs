@@ -64,6 +64,7 @@ fn main() -> anyhow::Result<()> {
             sorted[sorted.len() - 1]
         );
         let strip_w = tw * SHOWN.len() as u32;
+        label(&mut strip, strip_w, scene.name())?;
         write_png(
             &Path::new(&out).join(format!("{}.png", scene.name())),
             &strip,
@@ -105,6 +106,42 @@ fn shrink_into(frame: &meekijk_codec::FrameView<'_>, strip: &mut [u8], strip_w: 
             }
         }
     }
+}
+
+/// Writes the scene's name in a dark box at the strip's top-left corner.
+fn label(strip: &mut [u8], strip_w: u32, text: &str) -> anyhow::Result<()> {
+    static FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+    let font = fontdue::Font::from_bytes(FONT, fontdue::FontSettings::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let px = 15.0;
+    let glyphs: Vec<_> = text.chars().map(|c| font.rasterize(c, px)).collect();
+    let width: f32 = glyphs.iter().map(|(m, _)| m.advance_width).sum();
+    let (box_w, box_h, baseline) = (width.ceil() as u32 + 12, 22u32, 16i32);
+    for y in 0..box_h {
+        for x in 0..box_w {
+            let o = ((y * strip_w + x) * 3) as usize;
+            strip[o..o + 3].copy_from_slice(&[20, 20, 24]);
+        }
+    }
+    let mut pen = 6.0f32;
+    for (m, coverage) in &glyphs {
+        for gy in 0..m.height {
+            for gx in 0..m.width {
+                let a = coverage[gy * m.width + gx] as u32;
+                let x = pen.round() as i32 + m.xmin + gx as i32;
+                let y = baseline - m.ymin - m.height as i32 + gy as i32;
+                if x < 0 || y < 0 || x as u32 >= box_w || y as u32 >= box_h {
+                    continue;
+                }
+                let o = ((y as u32 * strip_w + x as u32) * 3) as usize;
+                for c in 0..3 {
+                    strip[o + c] = ((strip[o + c] as u32 * (255 - a) + 255 * a) / 255) as u8;
+                }
+            }
+        }
+        pen += m.advance_width;
+    }
+    Ok(())
 }
 
 /// Writes one frame at full size.

@@ -69,7 +69,7 @@ pub(crate) fn top_panel(canvas: &mut Canvas, glyphs: &mut GlyphCache, ui: Ui, cl
     let top = (h - font.line_height()) / 2;
     let white = rgb(0xf2f2f2);
     glyphs.draw(canvas, font, ui.px(14), top, "Activities", white);
-    glyphs.draw_centred(canvas, font, 0, w, top, clock, white);
+    glyphs.draw_centred(canvas, font, (0, w), top, clock, white);
     let mut x = w - ui.px(150);
     for icon in ["EN", "\u{266a}", "\u{2699}"] {
         x = glyphs.draw(canvas, font, x, top, icon, white) + ui.px(16);
@@ -122,7 +122,7 @@ pub(crate) fn dock(
             120,
         );
         let ty = y + (size - font.line_height()) / 2;
-        glyphs.draw_centred(canvas, font, x, size, ty, symbol, rgb(0xffffff));
+        glyphs.draw_centred(canvas, font, (x, size), ty, symbol, rgb(0xffffff));
         if i == active {
             canvas.disc(ui.px(5), y + size / 2, ui.px(3).max(1), rgb(0xf0f0f0));
         }
@@ -200,8 +200,7 @@ pub(crate) fn window(
     glyphs.draw_centred(
         canvas,
         font,
-        outer.x,
-        outer.w,
+        (outer.x, outer.w),
         top,
         title,
         chrome.title_text,
@@ -212,7 +211,14 @@ pub(crate) fn window(
         let cx = outer.right() - ui.px(22) - i as i32 * ui.px(32);
         let cy = outer.y + bar_h / 2;
         canvas.disc(cx, cy, r, chrome.button);
-        glyphs.draw_centred(canvas, font, cx - r, 2 * r, top, symbol, chrome.title_text);
+        glyphs.draw_centred(
+            canvas,
+            font,
+            (cx - r, 2 * r),
+            top,
+            symbol,
+            chrome.title_text,
+        );
     }
     let client = Area::new(
         outer.x + 1,
@@ -272,7 +278,7 @@ impl Pointer {
                         }
                     }
                 }
-                let grey = if cover == 0 { 0 } else { white * 255 / cover };
+                let grey = (white * 255).checked_div(cover).unwrap_or(0);
                 sprite.push((grey as u8, (cover * 255 / 16) as u8));
             }
         }

@@ -134,13 +134,12 @@ impl GlyphCache {
         pen.round() as i32
     }
 
-    /// Draws `text` centred horizontally in `[x, x + w)`.
+    /// Draws `text` centred horizontally in the span `[x, x + w)`.
     pub(crate) fn draw_centred(
         &mut self,
         canvas: &mut Canvas,
         style: Style,
-        x: i32,
-        w: i32,
+        (x, w): (i32, i32),
         top: i32,
         text: &str,
         color: Bgra,

@@ -273,14 +273,17 @@ fn draw_static_text(
     }
 }
 
-/// A mountain landscape: sky with haze, three ridges in aerial perspective, a flowered meadow.
+/// A mountain landscape: sky with clouds, three ridges in aerial perspective, a flowered
+/// meadow. Ridge lines are anti-aliased from four vertical subsamples per pixel.
 fn landscape(w: i32, h: i32, seed: u32) -> Vec<u8> {
     let mut out = vec![0u8; (w * h * 4) as usize];
+    // Ridge heights in 1/16 px, per column.
     let ridges: Vec<[i32; 3]> = (0..w)
         .map(|x| {
             let r = |cell: i32, base: i32, amp: i32, s: u32| {
-                base * h / 100
-                    + (fractal(x, 0, cell.max(2), 1 << 20, seed ^ s) as i32 - 128) * amp * h / 12800
+                base * h * 16 / 100
+                    + (fractal(x, 0, cell.max(2), 1 << 20, seed ^ s) as i32 - 128) * amp * h * 16
+                        / 12800
             };
             [
                 r(w / 5, 42, 38, 1),
@@ -289,65 +292,79 @@ fn landscape(w: i32, h: i32, seed: u32) -> Vec<u8> {
             ]
         })
         .collect();
-    let layer_colors: [(Bgra, Bgra); 3] = [
-        (rgb(0x8d9bb8), rgb(0x6f7f9e)),
-        (rgb(0x4f6a6e), rgb(0x36504c)),
-        (rgb(0x3f6b32), rgb(0x2c4f22)),
-    ];
     for y in 0..h {
         for x in 0..w {
+            let ridge = &ridges[x as usize];
+            // Nearer ridges hide farther ones: the layer is the last boundary passed.
+            let layer_at = |sub: i32| ridge.iter().take_while(|&&r| sub >= r).count();
+            let samples = [2, 6, 10, 14].map(|s| layer_at(y * 16 + s));
             let detail = fractal(x, y, (h / 10).max(2), 1 << 20, seed ^ 77);
             let fine = fractal(x, y, (h / 60).max(2), 1 << 20, seed ^ 91);
-            let ridge = &ridges[x as usize];
-            let mut c = if y < ridge[0] {
-                let t = (y * 255 / ridge[0].max(1)) as u32;
-                let sky = [
-                    blend(0xd8, 0xe8, t),
-                    blend(0x9c, 0xd6, t),
-                    blend(0x5a, 0xc4, t),
-                    255,
-                ];
-                let cloud = detail.saturating_sub(140) * 2;
+            let c = if samples.iter().all(|&l| l == samples[0]) {
+                layer_color(samples[0], x, y, ridge[0] / 16, detail, fine)
+            } else {
+                let mut sum = [0u32; 3];
+                for l in samples {
+                    let c = layer_color(l, x, y, ridge[0] / 16, detail, fine);
+                    for i in 0..3 {
+                        sum[i] += c[i] as u32;
+                    }
+                }
                 [
-                    blend(sky[0], 0xf4, cloud),
-                    blend(sky[1], 0xf4, cloud),
-                    blend(sky[2], 0xf6, cloud),
+                    (sum[0] / 4) as u8,
+                    (sum[1] / 4) as u8,
+                    (sum[2] / 4) as u8,
                     255,
                 ]
-            } else {
-                let layer = if y < ridge[1] {
-                    0
-                } else if y < ridge[2] {
-                    1
-                } else {
-                    2
-                };
-                let (light, dark) = layer_colors[layer];
-                let mut c = light;
-                for i in 0..3 {
-                    c[i] = blend(light[i], dark[i], detail);
-                }
-                c
             };
-            if y >= ridge[2] {
-                // Meadow texture: yellow-green patches and small flowers.
-                let f = fine as i32;
-                c[1] = (c[1] as i32 + (f - 128) / 3).clamp(0, 255) as u8;
-                c[2] =
-                    (c[2] as i32 + (f - 128) / 4 + (detail as i32 - 128) / 3).clamp(0, 255) as u8;
-                if fine > 200 && (x * 7 + y * 13) % 5 == 0 {
-                    c = if detail > 128 {
-                        rgb(0xf4e04d)
-                    } else {
-                        rgb(0xe8e4f0)
-                    };
-                }
-            }
             let i = ((y * w + x) * 4) as usize;
             out[i..i + 4].copy_from_slice(&c);
         }
     }
     out
+}
+
+/// The colour of layer `layer` (0 sky, 1-2 far and near mountains, 3 meadow) at a pixel.
+fn layer_color(layer: usize, x: i32, y: i32, horizon: i32, detail: u32, fine: u32) -> Bgra {
+    const MOUNTAINS: [(Bgra, Bgra); 3] = [
+        (rgb(0x8d9bb8), rgb(0x6f7f9e)),
+        (rgb(0x4f6a6e), rgb(0x36504c)),
+        (rgb(0x3f6b32), rgb(0x2c4f22)),
+    ];
+    if layer == 0 {
+        let t = (y.max(0) * 255 / horizon.max(1)).min(255) as u32;
+        let sky = [
+            blend(0xd8, 0xe8, t),
+            blend(0x9c, 0xd6, t),
+            blend(0x5a, 0xc4, t),
+        ];
+        let cloud = detail.saturating_sub(140) * 2;
+        return [
+            blend(sky[0], 0xf4, cloud),
+            blend(sky[1], 0xf4, cloud),
+            blend(sky[2], 0xf6, cloud),
+            255,
+        ];
+    }
+    let (light, dark) = MOUNTAINS[layer - 1];
+    let mut c = light;
+    for i in 0..3 {
+        c[i] = blend(light[i], dark[i], detail);
+    }
+    if layer == 3 {
+        // Meadow texture: yellow-green patches and small flowers.
+        let f = fine as i32;
+        c[1] = (c[1] as i32 + (f - 128) / 3).clamp(0, 255) as u8;
+        c[2] = (c[2] as i32 + (f - 128) / 4 + (detail as i32 - 128) / 3).clamp(0, 255) as u8;
+        if fine > 200 && (x * 7 + y * 13) % 5 == 0 {
+            c = if detail > 128 {
+                rgb(0xf4e04d)
+            } else {
+                rgb(0xe8e4f0)
+            };
+        }
+    }
+    c
 }
 
 impl Animate for VideoScene {

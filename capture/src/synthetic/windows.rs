@@ -116,8 +116,7 @@ fn files_window(glyphs: &mut GlyphCache, ui: Ui, w: i32, h: i32, rng: &mut Rng) 
         glyphs.draw_centred(
             &mut canvas,
             font,
-            x,
-            cell_w,
+            (x, cell_w),
             y + ui.px(62),
             name,
             rgb(0x2e3436),
