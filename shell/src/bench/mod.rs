@@ -1,16 +1,120 @@
 //! `meekijk bench`: runs the real host and viewer pipeline on scenes and reports the numbers.
+//!
+//! Per frame: source → `HostEncoder::encode` (diff, plan, tile encode) → wire encode → wire
+//! decode → `ViewerDecoder::apply` → PSNR/SSIM of the viewer's framebuffer against the source.
 
+mod report;
+mod scenario;
+mod stats;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
 use clap::Args;
+use meekijk_capture::SCENE_NAMES;
+
+pub(crate) use scenario::{run_scenario, ScenarioSpec};
 
 /// Options of `meekijk bench`.
 #[derive(Args, Debug)]
 pub(crate) struct BenchArgs {
-    /// Frames per scenario.
-    #[arg(long, default_value_t = 150)]
-    frames: u32,
+    /// Scenes to run (comma-separated); all built-in scenes by default.
+    #[arg(long, value_delimiter = ',')]
+    scenario: Vec<String>,
+    /// A recorded screen instead of the scenes: raw BGRA (needs --size) or Y4M.
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// Frames per scenario (default 150 for scenes, the whole file for --input).
+    #[arg(long)]
+    frames: Option<u32>,
+    /// Frame size of the scenes and of raw BGRA input, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1920x1080", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Capture rate the scenes are paced at and kbit/s is computed for.
+    #[arg(long, default_value_t = 30)]
+    fps: u32,
+    /// Seed of the synthetic scenes.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write one JSON object per scenario (an array) to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Draw bytes and host time per frame to this SVG file.
+    #[arg(long)]
+    svg: Option<PathBuf>,
 }
 
-/// Runs the benchmark.
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("size {s:?} is not WIDTHxHEIGHT"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("size {s:?} is not WIDTHxHEIGHT"))
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+/// Runs the benchmark and prints the table; writes `--json` and `--svg` when asked.
 pub(crate) fn run(args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("bench is not built yet ({} frames requested)", args.frames)
+    let specs = specs(&args)?;
+    let mut results = Vec::new();
+    for spec in &specs {
+        let result = run_scenario(spec).with_context(|| format!("scenario {}", spec.name))?;
+        results.push(result);
+    }
+    print!("{}", report::table(&results));
+    if let Some(path) = &args.json {
+        std::fs::write(path, report::json(&results))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.svg {
+        std::fs::write(path, report::svg(&results))
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
+    let base = |name: String, source: String, frames: Option<u32>| ScenarioSpec {
+        name,
+        source,
+        size: args.size,
+        fps: args.fps,
+        frames,
+    };
+    if let Some(path) = &args.input {
+        if !args.scenario.is_empty() {
+            bail!("--input and --scenario exclude each other");
+        }
+        let name = path
+            .file_stem()
+            .map_or("input".into(), |s| s.to_string_lossy().into_owned());
+        return Ok(vec![base(
+            name,
+            format!("file:{}", path.display()),
+            args.frames,
+        )]);
+    }
+    let names: Vec<String> = if args.scenario.is_empty() {
+        SCENE_NAMES.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.scenario.clone()
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            if !SCENE_NAMES.contains(&name.as_str()) {
+                bail!(
+                    "unknown scenario {name:?}; the scenes are {}",
+                    SCENE_NAMES.join(", ")
+                );
+            }
+            let source = format!("synthetic:{name}:{}", args.seed);
+            Ok(base(name, source, Some(args.frames.unwrap_or(150))))
+        })
+        .collect()
 }

@@ -350,6 +350,9 @@ impl Driver {
                 self.captured.push_back((sequence, captured));
                 self.feed(Event::UpdateSent { conn, bytes: len });
             }
+            StreamReport::SourceEnded => self
+                .console
+                .say("The source has ended; the viewer keeps seeing its last picture."),
             StreamReport::Failed(why) => self.feed(Event::HostFailed(why)),
         }
     }
@@ -524,8 +527,9 @@ fn bye_for(reason: &EndReason) -> Option<Bye> {
         EndReason::HostFailure(_) => ByeReason::Internal,
     };
     let mut text = match reason {
-        EndReason::ViewerRefused | EndReason::AnswerTimedOut | EndReason::InputClosed => {
-            format!("the customer did not allow watching ({reason})")
+        EndReason::ViewerRefused => "the customer did not allow watching".into(),
+        EndReason::AnswerTimedOut | EndReason::InputClosed => {
+            "the customer did not allow watching (no answer)".into()
         }
         EndReason::CustomerEnded => "the customer ended the session".into(),
         EndReason::IdleTimeout => "you stopped responding".into(),

@@ -43,6 +43,8 @@ pub(super) enum StreamReport {
         /// When its frame was captured.
         captured: Instant,
     },
+    /// A recorded source reached its end; the last picture stays.
+    SourceEnded,
     /// The source or encoder failed; streaming cannot go on.
     Failed(String),
 }
@@ -155,16 +157,19 @@ fn run(
             let update = if source_ended {
                 Update::default()
             } else {
+                // Even an unchanged frame goes to the encoder: it refines still areas over time.
                 match source
                     .next_frame()
                     .map_err(|e| format!("capture failed: {e}"))?
                 {
-                    Some(frame) if frame.unchanged => Update::default(),
                     Some(frame) => encoder
                         .encode(&frame.pixels)
                         .map_err(|e| format!("encoding failed: {e}"))?,
                     None => {
                         source_ended = true;
+                        if !report(StreamReport::SourceEnded) {
+                            return Ok(());
+                        }
                         Update::default()
                     }
                 }

@@ -1,0 +1,120 @@
+//! One benchmark scenario: a source driven through the real host and viewer pipeline.
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::Context;
+use bytes::Bytes;
+use meekijk_codec::metrics::{psnr, ssim};
+use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use meekijk_codec::{HostConfig, HostEncoder, ViewerDecoder};
+
+use super::stats::{cpu_time, peak_rss_mb, FrameSample, ScenarioResult};
+
+/// SSIM costs more than the pipeline itself at 1080p; it is sampled on every Nth frame.
+const SSIM_EVERY: u32 = 5;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub(crate) struct ScenarioSpec {
+    /// Name in the report.
+    pub(crate) name: String,
+    /// A `meekijk_capture::open` spec.
+    pub(crate) source: String,
+    /// Size of synthetic and raw sources.
+    pub(crate) size: (u32, u32),
+    /// Capture rate.
+    pub(crate) fps: u32,
+    /// Frames to run; `None` = until the source ends.
+    pub(crate) frames: Option<u32>,
+}
+
+/// Runs `spec` and measures every frame.
+pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult> {
+    let mut source = meekijk_capture::open(&spec.source, spec.size, spec.fps)?;
+    let (width, height) = source.size();
+    let mut host = HostEncoder::new(HostConfig::new(width, height))?;
+    let mut viewer = ViewerDecoder::new(width, height)?;
+    let mut samples = Vec::new();
+    let (mut psnr_sum, mut ssim_sum, mut ssim_n) = (0.0, 0.0, 0u32);
+    let progress = std::io::stderr().is_terminal();
+    let limit = spec.frames.unwrap_or(u32::MAX);
+    let mut wire = Vec::new();
+    for index in 0..limit {
+        let Some(frame) = source
+            .next_frame()
+            .with_context(|| format!("frame {index}"))?
+        else {
+            break;
+        };
+        let (cpu0, t0) = (cpu_time(), Instant::now());
+        let update = host.encode(&frame.pixels)?;
+        let host_time = t0.elapsed();
+        let host_cpu = cpu_time().saturating_sub(cpu0);
+        let stats = host.last_stats();
+
+        wire.clear();
+        let message = HostMessage::Update(UpdateMessage {
+            sequence: index as u64,
+            capture_us: frame.timestamp.as_micros() as u64,
+            update,
+        });
+        message.encode(&mut wire)?;
+        let bytes = wire.len();
+
+        let t1 = Instant::now();
+        let HostMessage::Update(received) = HostMessage::decode(&Bytes::copy_from_slice(&wire))?
+        else {
+            anyhow::bail!("the wire returned another message type");
+        };
+        viewer.apply(&received.update)?;
+        let decode_time = t1.elapsed();
+
+        psnr_sum += psnr(&frame.pixels, &viewer.framebuffer())?;
+        if index % SSIM_EVERY == 0 {
+            ssim_sum += ssim(&frame.pixels, &viewer.framebuffer())?;
+            ssim_n += 1;
+        }
+        samples.push(FrameSample {
+            host: host_time,
+            host_cpu,
+            diff: stats.diff,
+            encode: stats.encode,
+            decode: decode_time,
+            bytes,
+        });
+        if progress && index % 5 == 0 {
+            show_progress(&spec.name, index + 1, spec.frames);
+        }
+    }
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    anyhow::ensure!(!samples.is_empty(), "the source gave no frame");
+    let frames = samples.len() as f64;
+    Ok(ScenarioResult {
+        name: spec.name.clone(),
+        width,
+        height,
+        fps: spec.fps,
+        samples,
+        psnr_db: psnr_sum / frames,
+        ssim: ssim_sum / f64::from(ssim_n.max(1)),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+fn show_progress(name: &str, done: u32, total: Option<u32>) {
+    let line = match total {
+        Some(total) => {
+            let filled = (done as usize * 30) / total.max(1) as usize;
+            format!(
+                "{name:>16} [{:<30}] {done}/{total}",
+                "#".repeat(filled.min(30))
+            )
+        }
+        None => format!("{name:>16} {done} frames"),
+    };
+    eprint!("\r{line}");
+    let _ = std::io::stderr().flush();
+}
