@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::BytesMut;
-use meekijk_codec::wire::{frame_len, ViewerMessage};
+use meekijk_codec::wire::{frame_len, Bye, ByeReason, ViewerMessage, MAX_TEXT_LEN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 use super::driver::Input;
 use crate::secure::pake::{self, Refuse};
 use crate::secure::{tls, AuthError, OneTimeCode};
-use crate::session::{ConnId, Event, ViewerEvent};
+use crate::session::{ConnId, EndReason, Event, ViewerEvent};
 
 /// A viewer's TLS connection after the code proof.
 pub(super) type ViewerStream = TlsStream<TcpStream>;
@@ -222,4 +222,35 @@ pub(super) fn spawn_writer(
 /// A semaphore bounding concurrent refusals.
 pub(super) fn refusal_slots() -> Arc<tokio::sync::Semaphore> {
     Arc::new(tokio::sync::Semaphore::new(4))
+}
+
+/// What the viewer is told at the end, if it can still be told anything.
+pub(super) fn farewell(reason: &EndReason) -> Option<Bye> {
+    let code = match reason {
+        EndReason::ViewerLeft | EndReason::ConnectionLost(_) => return None,
+        EndReason::CustomerEnded | EndReason::Interrupted => ByeReason::Ended,
+        EndReason::MaxDuration | EndReason::IdleTimeout | EndReason::CodeExpired => {
+            ByeReason::Expired
+        }
+        EndReason::ViewerRefused
+        | EndReason::AnswerTimedOut
+        | EndReason::InputClosed
+        | EndReason::TermsRefused => ByeReason::Refused,
+        EndReason::ProtocolViolation(_) => ByeReason::ProtocolError,
+        EndReason::WrongCode => ByeReason::AuthFailed,
+        EndReason::HostFailure(_) => ByeReason::Internal,
+    };
+    let mut text = match reason {
+        EndReason::ViewerRefused => "the customer did not allow watching".into(),
+        EndReason::AnswerTimedOut | EndReason::InputClosed => {
+            "the customer did not allow watching (no answer)".into()
+        }
+        EndReason::CustomerEnded => "the customer ended the session".into(),
+        EndReason::IdleTimeout => "you stopped responding".into(),
+        _ => reason.to_string(),
+    };
+    while text.len() > MAX_TEXT_LEN {
+        text.pop();
+    }
+    Some(Bye { reason: code, text })
 }

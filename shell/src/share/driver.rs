@@ -1,20 +1,20 @@
 //! The host's event loop: feeds [`HostSession`] and carries out what it decides.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use meekijk_codec::wire::{Bye, ByeReason, HostMessage, MAX_TEXT_LEN};
+use meekijk_codec::wire::HostMessage;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use super::connection::{self, ViewerStream};
+use super::input;
 use super::receipt::Receipt;
 use super::status::{bytes, clock, Console};
 use super::stream::{self, Credit, StreamConfig, StreamHandle, StreamReport};
@@ -24,9 +24,6 @@ use crate::session::{
     Action, ConnId, Control, EndReason, Event, HostSession, Limits, ReceiptEntry, Refusal, State,
     ViewerEvent,
 };
-
-/// Longest line read from the customer; the rest of a longer line is skipped.
-const MAX_LINE: u64 = 1024;
 
 /// Messages queued for the viewer: the updates in flight plus room for control messages.
 fn queue_len(limits: &Limits) -> usize {
@@ -91,8 +88,8 @@ struct Driver {
 /// Runs one session to its end and returns the exit status.
 pub(super) async fn run(config: Config, terms: &str) -> ExitCode {
     let (tx, mut rx) = mpsc::channel(64);
-    spawn_stdin_reader(tx.clone());
-    spawn_signal_watch(tx.clone());
+    input::spawn_stdin_reader(tx.clone());
+    input::spawn_signal_watch(tx.clone());
     let (session, first) = HostSession::new(config.limits, Instant::now());
     let mut driver = Driver {
         config,
@@ -446,7 +443,7 @@ impl Driver {
         }
         self.pending.clear();
         if let Some(viewer) = self.viewer.take() {
-            if let Some(bye) = bye_for(&reason) {
+            if let Some(bye) = connection::farewell(&reason) {
                 let mut bytes = Vec::new();
                 if HostMessage::Bye(bye).encode(&mut bytes).is_ok() {
                     let _ = viewer.queue.try_send(bytes);
@@ -508,99 +505,4 @@ impl Driver {
             ));
         }
     }
-}
-
-/// What the viewer is told at the end, if it can still be told anything.
-fn bye_for(reason: &EndReason) -> Option<Bye> {
-    let code = match reason {
-        EndReason::ViewerLeft | EndReason::ConnectionLost(_) => return None,
-        EndReason::CustomerEnded | EndReason::Interrupted => ByeReason::Ended,
-        EndReason::MaxDuration | EndReason::IdleTimeout | EndReason::CodeExpired => {
-            ByeReason::Expired
-        }
-        EndReason::ViewerRefused
-        | EndReason::AnswerTimedOut
-        | EndReason::InputClosed
-        | EndReason::TermsRefused => ByeReason::Refused,
-        EndReason::ProtocolViolation(_) => ByeReason::ProtocolError,
-        EndReason::WrongCode => ByeReason::AuthFailed,
-        EndReason::HostFailure(_) => ByeReason::Internal,
-    };
-    let mut text = match reason {
-        EndReason::ViewerRefused => "the customer did not allow watching".into(),
-        EndReason::AnswerTimedOut | EndReason::InputClosed => {
-            "the customer did not allow watching (no answer)".into()
-        }
-        EndReason::CustomerEnded => "the customer ended the session".into(),
-        EndReason::IdleTimeout => "you stopped responding".into(),
-        _ => reason.to_string(),
-    };
-    while text.len() > MAX_TEXT_LEN {
-        text.pop();
-    }
-    Some(Bye { reason: code, text })
-}
-
-/// Reads the customer's lines on a plain thread (stdin cannot be cancelled; the process exits
-/// without waiting for it).
-fn spawn_stdin_reader(tx: mpsc::Sender<Input>) {
-    let fallback = tx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("meekijk-stdin".into())
-        .spawn(move || {
-            let mut stdin = std::io::stdin().lock();
-            loop {
-                let event = match read_bounded_line(&mut stdin) {
-                    Ok(Some(line)) => Event::CustomerLine(line),
-                    Ok(None) | Err(_) => Event::CustomerInputClosed,
-                };
-                let closed = event == Event::CustomerInputClosed;
-                if tx.blocking_send(Input::Session(event)).is_err() || closed {
-                    return;
-                }
-            }
-        });
-    if spawned.is_err() {
-        // Without a reader no question can be answered: that is a refusal.
-        let _ = fallback.try_send(Input::Session(Event::CustomerInputClosed));
-    }
-}
-
-fn read_bounded_line(input: &mut impl BufRead) -> std::io::Result<Option<String>> {
-    let mut line = Vec::new();
-    let n = std::io::Read::take(&mut *input, MAX_LINE).read_until(b'\n', &mut line)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if line.last() != Some(&b'\n') && n as u64 == MAX_LINE {
-        let mut rest = Vec::new();
-        loop {
-            rest.clear();
-            let m = std::io::Read::take(&mut *input, MAX_LINE).read_until(b'\n', &mut rest)?;
-            if m == 0 || rest.last() == Some(&b'\n') {
-                break;
-            }
-        }
-    }
-    let text = String::from_utf8_lossy(&line);
-    Ok(Some(text.trim_end_matches(['\n', '\r']).to_string()))
-}
-
-/// Ctrl-C, SIGTERM and SIGHUP (terminal closed) end the session properly, with a receipt.
-fn spawn_signal_watch(tx: mpsc::Sender<Input>) {
-    use tokio::signal::unix::{signal, SignalKind};
-    tokio::spawn(async move {
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-        let _ = tx.send(Input::Session(Event::Interrupted)).await;
-    });
 }

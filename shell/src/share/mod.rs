@@ -6,6 +6,7 @@
 
 mod connection;
 mod driver;
+mod input;
 mod receipt;
 mod status;
 mod stream;
