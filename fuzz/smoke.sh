@@ -34,6 +34,6 @@ for target in $(cargo +nightly fuzz list); do
     echo "fuzz smoke: $target FAILED; the input is under fuzz/artifacts/$target/" >&2
     exit 1
   fi
-  grep -E '^#[0-9]+ +DONE' "$work/$target.log" || tail -n 3 "$work/$target.log"
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$work/$target.log" || tail -n 3 "$work/$target.log"
 done
 echo "fuzz smoke: every target ran ${seconds}s without a crash"

@@ -4,14 +4,20 @@
 //!
 //! Each fixed crash also has a named test below, so the failure says what broke.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use meekijk_codec::wire::fuzz;
+use common::{glyph, paint_photo, text_frame};
+use meekijk_codec::convert::Chroma;
+use meekijk_codec::wire::{fuzz, Hello, HostMessage, SessionLimits, UpdateMessage};
+use meekijk_codec::{HostConfig, HostEncoder, Op, Rect, Update};
 
 /// Fuzz target name → the crate function it wraps. A target missing here fails the replay.
 const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("wire_decode", fuzz::decode_stream),
     ("wire_round_trip", fuzz::round_trip),
+    ("viewer_apply", fuzz::apply_stream),
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -59,4 +65,86 @@ fn seed_corpora_replay_cleanly() {
 #[test]
 fn found_crashes_stay_fixed() {
     replay(&fuzz_dir().join("regressions"));
+}
+
+/// A real session as the viewer receives it: `Hello`, then the host encoder's updates of a small
+/// screen with text, typing and a changing photo (real palette and AV1 payloads), then hand-made
+/// copies, fills and a cache miss.
+fn session_stream(chroma: Chroma) -> Vec<u8> {
+    const W: u32 = 160;
+    const H: u32 = 96;
+    let mut out = Vec::new();
+    let hello = Hello {
+        protocol_version: 1,
+        width: W,
+        height: H,
+        chroma,
+        limits: SessionLimits {
+            max_message_len: 1 << 20,
+            max_in_flight: 2,
+            tile_cache_bytes: 0,
+        },
+    };
+    HostMessage::Hello(hello).encode(&mut out).unwrap();
+    let mut host = HostEncoder::new(HostConfig::new(W, H).with_chroma(chroma)).unwrap();
+    let mut frame = text_frame(W, H, 11);
+    let send = |update: Update, sequence: u64, out: &mut Vec<u8>| {
+        let message = UpdateMessage {
+            sequence,
+            capture_us: sequence * 16_667,
+            update,
+        };
+        HostMessage::Update(message).encode(out).unwrap();
+    };
+    for step in 0..3u32 {
+        paint_photo(&mut frame, Rect::new(96, 32, 64, 64), step, 3);
+        glyph(
+            &mut frame,
+            8 + step * 8,
+            40,
+            step.into(),
+            [220; 4],
+            [40, 34, 30, 255],
+        );
+        send(host.encode(&frame.view()).unwrap(), step.into(), &mut out);
+    }
+    let hand_made = vec![
+        Op::CopyRect {
+            src: Rect::new(0, 16, W, H - 16),
+            dst_x: 0,
+            dst_y: 0,
+        },
+        Op::Fill {
+            rect: Rect::new(0, H - 16, W, 16),
+            colour: [40, 34, 30, 255],
+        },
+    ];
+    send(Update { ops: hand_made }, 3, &mut out);
+    let miss = Op::CacheHit {
+        rect: Rect::new(0, 0, 16, 16),
+        key: 7,
+    };
+    send(Update { ops: vec![miss] }, 4, &mut out);
+    out
+}
+
+/// The real session streams pass the op-application checks; with `MEEKIJK_BLESS=1` they become
+/// the `viewer_apply` seed corpus (real zstd and AV1 payloads for the fuzzer to mutate).
+#[test]
+fn real_sessions_apply_within_their_rects() {
+    for (name, chroma) in [
+        ("session_444", Chroma::Yuv444),
+        ("session_420", Chroma::Yuv420),
+    ] {
+        let stream = session_stream(chroma);
+        let ops = stream.len();
+        fuzz::apply_stream(&stream);
+        fuzz::decode_stream(&stream);
+        if std::env::var_os("MEEKIJK_BLESS").is_some() {
+            let dir = fuzz_dir().join("corpus/viewer_apply");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.bin")), &stream).unwrap();
+            eprintln!("wrote {name}.bin ({ops} bytes)");
+        }
+    }
 }

@@ -8,6 +8,7 @@
 use bytes::{Bytes, BytesMut};
 
 use super::{frame_len, take_frame, HostMessage, ViewerMessage, HEADER_LEN, MAX_MESSAGE_LEN};
+use crate::{Frame, Update, ViewerDecoder};
 
 /// Bytes fed per read when [`decode_stream`] simulates a stream arriving in pieces.
 const CHUNK: usize = 7;
@@ -57,6 +58,75 @@ fn split_all(data: &[u8], chunk: usize) -> (Vec<Bytes>, Option<crate::Error>) {
         }
     }
     (frames, None)
+}
+
+/// Largest framebuffer side [`apply_stream`] creates: big enough for many tiles, small enough
+/// for thousands of runs a second.
+const APPLY_MAX_SIDE: u32 = 256;
+
+/// Framebuffer side [`apply_stream`] uses when the stream has no `Hello`.
+const APPLY_DEFAULT_SIDE: u32 = 64;
+
+/// Plays `data` as the byte stream a viewer receives: a `Hello` (re)creates the framebuffer (its
+/// size capped at [`APPLY_MAX_SIDE`]), each `Update` is applied with [`ViewerDecoder::apply`].
+///
+/// # Panics
+/// When applying panics, when a rejected update changed the framebuffer (updates are all or
+/// nothing), or when an applied one changed a pixel outside the rects of its ops.
+pub fn apply_stream(data: &[u8]) {
+    let (frames, _) = split_all(data, data.len().max(1));
+    let mut viewer = None;
+    for frame in &frames {
+        match HostMessage::decode(frame) {
+            Ok(HostMessage::Hello(hello)) => {
+                let width = hello.width.min(APPLY_MAX_SIDE);
+                let height = hello.height.min(APPLY_MAX_SIDE);
+                viewer = Some(ViewerDecoder::new(width, height).expect("a viewer of a valid size"));
+            }
+            Ok(HostMessage::Update(message)) => {
+                let viewer = viewer.get_or_insert_with(|| {
+                    ViewerDecoder::new(APPLY_DEFAULT_SIDE, APPLY_DEFAULT_SIDE)
+                        .expect("a viewer of a valid size")
+                });
+                apply_checked(viewer, &message.update);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Applies one update and checks that only the pixels its ops name can have changed.
+fn apply_checked(viewer: &mut ViewerDecoder, update: &Update) {
+    let before = Frame::from_view(&viewer.framebuffer());
+    let result = viewer.apply(update);
+    let after = viewer.framebuffer();
+    if let Err(e) = result {
+        let _ = e.to_string();
+        assert!(
+            after.data() == before.data(),
+            "rejected update changed the framebuffer: {e}"
+        );
+        return;
+    }
+    let (width, height) = (before.width(), before.height());
+    let mut covered = vec![false; width as usize * height as usize];
+    for op in &update.ops {
+        let Some(rect) = op.rect().intersect(&before.rect()) else {
+            continue;
+        };
+        for y in rect.y..rect.y + rect.height {
+            let row = y as usize * width as usize;
+            covered[row + rect.x as usize..row + (rect.x + rect.width) as usize].fill(true);
+        }
+    }
+    for y in 0..height {
+        for x in 0..width {
+            if !covered[y as usize * width as usize + x as usize] {
+                let (old, new) = (before.view().pixel(x, y), after.pixel(x, y));
+                assert_eq!(old, new, "pixel ({x}, {y}) outside every op changed");
+            }
+        }
+    }
 }
 
 /// Decodes `data` as one host and as one viewer message; whatever decodes must re-encode to
