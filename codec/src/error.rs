@@ -166,7 +166,7 @@ pub enum Error {
         max: usize,
     },
     /// Palette tile: a header byte this decoder does not know.
-    #[error("palette data header {header:#04x} is invalid; expected 1, 2, 4 or 8 bits per index able to address {colours} colours")]
+    #[error("palette data header {header:#04x} is invalid; expected 1, 2, 4, 8 or 16 bits per index able to address {colours} colours")]
     PaletteHeader {
         /// The header byte.
         header: u8,
@@ -177,7 +177,7 @@ pub enum Error {
     #[error("palette index {index} is out of range; the palette has {colours} colours")]
     PaletteIndex {
         /// The offending index.
-        index: u8,
+        index: u16,
         /// Colours in the palette.
         colours: usize,
     },

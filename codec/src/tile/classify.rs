@@ -6,12 +6,16 @@
 
 use crate::FrameView;
 
-/// The largest palette: indices are at most one byte.
-pub const MAX_PALETTE: usize = 256;
+/// The largest palette the format carries (indices of up to 16 bits; the bound keeps the
+/// colour table of an op small).
+pub const MAX_PALETTE: usize = 4096;
 
-/// Slots of the open-addressing table: a power of two, at least four times [`MAX_PALETTE`],
-/// so probe chains stay short even when the table is full.
-const TABLE_SLOTS: usize = 1024;
+/// The colour bound the pipeline should pass to [`classify`], measured on the tile bench:
+/// rendered text and UI tiles of 256² have 100–1,100 colours (anti-aliasing of several text
+/// colours over coloured backgrounds), photo tiles thousands to tens of thousands. Below
+/// this bound the lossless palette codec costs fewer bytes and far less time than AV1.
+pub const DEFAULT_MAX_COLOURS: usize = 2048;
+
 const EMPTY: u16 = u16::MAX;
 
 /// What a rect holds, decided by its number of distinct colours.
@@ -26,13 +30,13 @@ pub enum Class {
 }
 
 /// A rect as palette indices: `colours` in order of first appearance (row-major scan) and
-/// one index byte per pixel, rows tightly packed.
+/// one index per pixel, rows tightly packed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Palette {
     /// The distinct BGRA colours, 1 to [`MAX_PALETTE`].
     pub colours: Vec<[u8; 4]>,
     /// `width * height` indices into `colours`, row after row.
-    pub indices: Vec<u8>,
+    pub indices: Vec<u16>,
     /// Width of the rect in pixels.
     pub width: u32,
     /// Height of the rect in pixels.
@@ -48,7 +52,7 @@ pub struct Palette {
 pub fn classify(view: &FrameView<'_>, max_colours: usize) -> Class {
     let max = max_colours.clamp(1, MAX_PALETTE);
     let (width, height) = (view.width(), view.height());
-    let mut table = ColourTable::new();
+    let mut table = ColourTable::new(max);
     let mut indices = Vec::with_capacity(width as usize * height as usize);
     // The run cache: screens are long runs of one colour, so most pixels equal the previous.
     let mut last_key = pixel_key(&view.row(0)[..4]);
@@ -82,40 +86,45 @@ fn pixel_key(px: &[u8]) -> u32 {
     u32::from_le_bytes([px[0], px[1], px[2], px[3]])
 }
 
-/// Open addressing with linear probing over `u32` keys: no hashing crate, no allocation
-/// besides the two small arrays, and a cheap multiplicative hash (screen colours differ in
-/// all bytes, so the top bits of the product spread well).
+/// Open addressing with linear probing over `u32` keys: no hashing crate, two arrays sized
+/// for the bound (so a small bound clears a small table), and a cheap multiplicative hash
+/// (the top bits of the product spread screen colours well).
 struct ColourTable {
-    keys: [u32; TABLE_SLOTS],
-    slots: [u16; TABLE_SLOTS],
+    keys: Vec<u32>,
+    slots: Vec<u16>,
+    shift: u32,
     colours: Vec<[u8; 4]>,
 }
 
 impl ColourTable {
-    fn new() -> Self {
+    /// A table for up to `max` colours (+1, the one that trips the bound): at least four
+    /// slots per colour keeps probe chains short when it is full.
+    fn new(max: usize) -> Self {
+        let size = (4 * (max + 1)).next_power_of_two();
         Self {
-            keys: [0; TABLE_SLOTS],
-            slots: [EMPTY; TABLE_SLOTS],
-            colours: Vec::with_capacity(MAX_PALETTE + 1),
+            keys: vec![0; size],
+            slots: vec![EMPTY; size],
+            shift: 32 - size.trailing_zeros(),
+            colours: Vec::with_capacity(max + 1),
         }
     }
 
-    /// The index of `key`, added when new. Indices past 255 are returned as 255 but the
-    /// caller sees `colours.len()` exceed its bound and stops before using them.
-    fn insert(&mut self, key: u32) -> u8 {
-        let mask = TABLE_SLOTS - 1;
-        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize & mask;
+    /// The index of `key`, added when new. The caller stops as soon as `colours.len()`
+    /// exceeds its bound, so the table never fills.
+    fn insert(&mut self, key: u32) -> u16 {
+        let mask = self.slots.len() - 1;
+        let mut slot = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize & mask;
         loop {
             let index = self.slots[slot];
             if index == EMPTY {
-                let index = self.colours.len();
+                let index = self.colours.len() as u16;
                 self.keys[slot] = key;
-                self.slots[slot] = index as u16;
+                self.slots[slot] = index;
                 self.colours.push(key.to_le_bytes());
-                return index.min(255) as u8;
+                return index;
             }
             if self.keys[slot] == key {
-                return index as u8;
+                return index;
             }
             slot = (slot + 1) & mask;
         }
@@ -153,15 +162,20 @@ mod tests {
         let many = frame_from(20, 10, |x, y| [x as u8, y as u8, 7, 255]);
         assert!(matches!(classify(&many.view(), 200), Class::Palette(_)));
         assert_eq!(classify(&many.view(), 199), Class::Natural);
-        // 400 colours exceed what one index byte can name, whatever the caller asks.
-        let too_many = frame_from(40, 10, |x, y| [x as u8, y as u8, 7, 255]);
-        assert_eq!(classify(&too_many.view(), 1000), Class::Natural);
+        // Past MAX_PALETTE colours is natural, whatever the caller asks.
+        let too_many = frame_from(80, 60, |x, y| [x as u8, y as u8, 7, 255]);
+        assert_eq!(classify(&too_many.view(), 100_000), Class::Natural);
         let exactly_256 = frame_from(16, 16, |x, y| [x as u8, y as u8, 0, 255]);
         assert!(matches!(
             classify(&exactly_256.view(), 256),
             Class::Palette(_)
         ));
         assert_eq!(classify(&exactly_256.view(), 255), Class::Natural);
+        let exactly_max = frame_from(64, 64, |x, y| [x as u8, y as u8, 0, 255]);
+        let Class::Palette(p) = classify(&exactly_max.view(), MAX_PALETTE) else {
+            panic!("4096 colours fit the largest palette")
+        };
+        assert_eq!(p.indices[4095], 4095);
     }
 
     #[test]

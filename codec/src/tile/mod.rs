@@ -22,7 +22,7 @@ pub mod palette;
 
 pub use av1_decode::{Av1Decoder, DEFAULT_MAX_PIXELS};
 pub use av1_encode::{Av1Config, Av1Encoder, Av1Preset, Quality};
-pub use classify::{classify, Class, Palette, MAX_PALETTE};
+pub use classify::{classify, Class, Palette, DEFAULT_MAX_COLOURS, MAX_PALETTE};
 pub use palette::{PaletteConfig, PaletteDecoder, PaletteEncoder};
 
 use crate::{FrameView, FrameViewMut, Op, Rect, Result};

@@ -1,18 +1,23 @@
-//! Bit packing of palette indices: 1, 2, 4 or 8 bits per index, each row starting on a byte.
+//! Bit packing of palette indices: 1, 2, 4, 8 or 16 (little-endian) bits per index, each row
+//! starting on a byte.
 //!
 //! Rows start on a byte so that a glyph repeated on another line packs to the same bytes
 //! when it starts at the same column phase, and so that decoding can check every row length.
 
 use crate::{Error, Result};
 
-/// Bits per index for a palette of `colours` colours: the fewest of 1, 2, 4 and 8 that can
-/// name them all.
+/// The index widths the format knows.
+pub(crate) const DEPTHS: [u8; 5] = [1, 2, 4, 8, 16];
+
+/// Bits per index for a palette of `colours` colours: the fewest of [`DEPTHS`] that can name
+/// them all.
 pub(crate) fn bits_for(colours: usize) -> u8 {
     match colours {
         0..=2 => 1,
         3..=4 => 2,
         5..=16 => 4,
-        _ => 8,
+        17..=256 => 8,
+        _ => 16,
     }
 }
 
@@ -23,10 +28,17 @@ pub(crate) fn row_bytes(width: u32, bits: u8) -> usize {
 
 /// Appends `indices` (`width` per row) packed at `bits` per index to `out`. Indices must fit
 /// in `bits`; the palette builder guarantees that.
-pub(crate) fn pack(indices: &[u8], width: u32, bits: u8, out: &mut Vec<u8>) {
-    if bits == 8 {
-        out.extend_from_slice(indices);
-        return;
+pub(crate) fn pack(indices: &[u16], width: u32, bits: u8, out: &mut Vec<u8>) {
+    match bits {
+        16 => {
+            out.extend(indices.iter().flat_map(|i| i.to_le_bytes()));
+            return;
+        }
+        8 => {
+            out.extend(indices.iter().map(|&i| i as u8));
+            return;
+        }
+        _ => {}
     }
     let per_byte = 8 / bits as usize;
     for row in indices.chunks_exact(width as usize) {
@@ -34,7 +46,7 @@ pub(crate) fn pack(indices: &[u8], width: u32, bits: u8, out: &mut Vec<u8>) {
             // MSB first: the leftmost pixel sits in the high bits, as in PNG.
             let mut byte = 0u8;
             for (i, &index) in group.iter().enumerate() {
-                byte |= index << (8 - bits as usize * (i + 1));
+                byte |= (index as u8) << (8 - bits as usize * (i + 1));
             }
             out.push(byte);
         }
@@ -52,7 +64,7 @@ pub(crate) fn unpack(
     width: u32,
     bits: u8,
     colours: usize,
-    out: &mut [u8],
+    out: &mut [u16],
 ) -> Result<()> {
     let row_len = row_bytes(width, bits);
     let rows = out.len() / width as usize;
@@ -62,8 +74,14 @@ pub(crate) fn unpack(
             expected: row_len * rows,
         });
     }
-    if bits == 8 {
-        out.copy_from_slice(packed);
+    if bits == 16 {
+        for (index, bytes) in out.iter_mut().zip(packed.chunks_exact(2)) {
+            *index = u16::from_le_bytes([bytes[0], bytes[1]]);
+        }
+    } else if bits == 8 {
+        for (index, &byte) in out.iter_mut().zip(packed) {
+            *index = byte as u16;
+        }
     } else {
         let per_byte = 8 / bits as usize;
         let mask = (1u8 << bits) - 1;
@@ -73,14 +91,14 @@ pub(crate) fn unpack(
         {
             for (&byte, group) in src.iter().zip(dst.chunks_mut(per_byte)) {
                 for (i, index) in group.iter_mut().enumerate() {
-                    *index = (byte >> (8 - bits as usize * (i + 1))) & mask;
+                    *index = ((byte >> (8 - bits as usize * (i + 1))) & mask) as u16;
                 }
             }
         }
     }
     // Indices that `bits` can hold but the palette lacks: one max over the buffer (which
     // vectorises) instead of a branch per pixel; only a palette smaller than 2^bits needs it.
-    if colours < 1 << bits {
+    if colours < 1usize << bits {
         let max = out.iter().copied().max().unwrap_or(0);
         if max as usize >= colours {
             return Err(Error::PaletteIndex {
@@ -98,11 +116,11 @@ mod tests {
 
     #[test]
     fn pack_round_trips_at_every_depth_and_odd_width() {
-        for bits in [1u8, 2, 4, 8] {
+        for bits in DEPTHS {
             for width in [1u32, 3, 7, 9, 17] {
                 let colours = 1usize << bits;
-                let indices: Vec<u8> = (0..width as usize * 3)
-                    .map(|i| ((i * 7 + 3) % colours) as u8)
+                let indices: Vec<u16> = (0..width as usize * 3)
+                    .map(|i| ((i * 7919 + 3) % colours) as u16)
                     .collect();
                 let mut packed = Vec::new();
                 pack(&indices, width, bits, &mut packed);
@@ -137,5 +155,16 @@ mod tests {
         assert_eq!(bits_for(5), 4);
         assert_eq!(bits_for(17), 8);
         assert_eq!(bits_for(256), 8);
+        assert_eq!(bits_for(257), 16);
+        // 16 bits, 300 colours: index 0x0400 is out of range.
+        let mut out = vec![0; 2];
+        let err = unpack(&[1, 0, 0, 4], 2, 16, 300, &mut out).unwrap_err();
+        assert_eq!(
+            err,
+            Error::PaletteIndex {
+                index: 1024,
+                colours: 300
+            }
+        );
     }
 }

@@ -2,10 +2,10 @@
 //! session-long stream.
 //!
 //! # Data format (`Op::Palette::data`)
-//! One header byte, then zstd output. The header's low nibble is the bits per index
-//! (1, 2, 4 or 8); bit 7 ([`RESTART`]) says that a new zstd stream starts with this op; the
-//! other bits are zero. Decompressed, the data is exactly `height` rows of
-//! `ceil(width * bits / 8)` bytes.
+//! One header byte, then zstd output. The header's low five bits are the bits per index
+//! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream starts with this op;
+//! the other bits are zero. Decompressed, the data is exactly `height` rows of
+//! `ceil(width * bits / 8)` bytes: indices MSB-first within a byte, 16-bit ones little-endian.
 //!
 //! # Why one stream per session
 //! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
@@ -24,7 +24,7 @@ use zstd::zstd_safe::{
     ResetDirective,
 };
 
-use super::pack::{bits_for, pack, row_bytes, unpack};
+use super::pack::{bits_for, pack, row_bytes, unpack, DEPTHS};
 use super::Palette;
 use crate::tile::MAX_PALETTE;
 use crate::{Error, FrameViewMut, Op, Rect, Result};
@@ -45,7 +45,7 @@ pub struct PaletteConfig {
     pub window_log: u32,
     /// One stream for the session (`true`) or an independent zstd frame per op (`false`).
     pub stream: bool,
-    /// Pack indices to 1/2/4 bits when the palette allows (`true`) or keep one byte each.
+    /// Pack indices to 1/2/4 bits when the palette allows (`true`) or keep whole bytes.
     pub pack: bool,
 }
 
@@ -136,18 +136,13 @@ impl PaletteEncoder {
                 max: MAX_PALETTE,
             });
         }
-        let bits = if self.config.pack {
-            bits_for(colours.len())
-        } else {
-            8
+        let bits = match bits_for(colours.len()) {
+            bits if bits < 8 && !self.config.pack => 8,
+            bits => bits,
         };
-        let source: &[u8] = if bits == 8 {
-            &indices
-        } else {
-            self.packed.clear();
-            pack(&indices, width, bits, &mut self.packed);
-            &self.packed
-        };
+        self.packed.clear();
+        pack(&indices, width, bits, &mut self.packed);
+        let source = &self.packed;
         let restart = self.restart || !self.config.stream;
         let mut out = Vec::with_capacity(1 + zstd_safe::compress_bound(source.len()));
         out.push(bits | if restart { RESTART } else { 0 });
@@ -203,7 +198,7 @@ pub struct PaletteDecoder {
     /// An error broke the stream; only a [`RESTART`] op may be decoded.
     desync: bool,
     packed: Vec<u8>,
-    indices: Vec<u8>,
+    indices: Vec<u16>,
 }
 
 impl std::fmt::Debug for PaletteDecoder {
@@ -288,7 +283,7 @@ impl PaletteDecoder {
             expected: 1,
         })?;
         let bits = header & !RESTART;
-        if ![1, 2, 4, 8].contains(&bits) || colours.len() > 1 << bits {
+        if !DEPTHS.contains(&bits) || colours.len() > 1usize << bits {
             return Err(Error::PaletteHeader {
                 header,
                 colours: colours.len(),

@@ -104,7 +104,7 @@ fn psnr(a: &FrameView<'_>, b: &FrameView<'_>) -> f64 {
 }
 
 fn palette_of(frame: &Frame) -> Palette {
-    match classify(&frame.view(), MAX_PALETTE) {
+    match classify(&frame.view(), DEFAULT_MAX_COLOURS) {
         Class::Palette(p) => p,
         other => panic!("expected a palette, got {other:?}"),
     }
@@ -137,7 +137,7 @@ fn palette_round_trips_bit_exact_at_awkward_sizes_in_both_modes() {
                 let palette = if w * h <= 2 {
                     Palette {
                         colours: vec![[9, 8, 7, 255], [1, 2, 3, 4]],
-                        indices: (0..w * h).map(|i| i as u8 % 2).collect(),
+                        indices: (0..w * h).map(|i| i as u16 % 2).collect(),
                         width: w,
                         height: h,
                     }
@@ -158,6 +158,22 @@ fn palette_round_trips_bit_exact_at_awkward_sizes_in_both_modes() {
             }
         }
     }
+}
+
+#[test]
+fn palettes_past_256_colours_use_16_bit_indices() {
+    let frame = frame_from(50, 40, |x, y| [x as u8, y as u8, (x * y) as u8, 255]);
+    let palette = palette_of(&frame);
+    assert!(palette.colours.len() > 256);
+    let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
+    let op = encoder.encode(frame.rect(), palette).unwrap();
+    let Op::Palette { data, .. } = &op else {
+        unreachable!()
+    };
+    assert_eq!(data[0] & !palette::RESTART, 16);
+    let mut out = Frame::new(50, 40).unwrap();
+    decode_palette_op(&mut PaletteDecoder::new().unwrap(), &op, &mut out).unwrap();
+    assert_eq!(out, frame);
 }
 
 #[test]
@@ -285,7 +301,7 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
         Error::PaletteSize { .. }
     ));
     assert!(matches!(
-        check(&vec![[0; 4]; 257], &data, (16, 8)),
+        check(&vec![[0; 4]; MAX_PALETTE + 1], &data, (16, 8)),
         Error::PaletteSize { .. }
     ));
     // Wrong rect: the data holds 16×8 indices, the target is smaller or larger.
