@@ -5,10 +5,15 @@
 //! parallel). Natural content is sent *hot* (fast, coarse) while it changes and *refined* once
 //! (near-lossless) after it has been still for a while.
 
+use std::time::{Duration, Instant};
+
 use rayon::prelude::*;
 
 use crate::convert::Chroma;
-use crate::tile::{classify, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder, Quality};
+use crate::tile::{
+    classify, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder, Quality,
+    DEFAULT_MAX_COLOURS, MAX_PALETTE,
+};
 use crate::{
     diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update, BLOCK_SIZE,
 };
@@ -20,7 +25,8 @@ pub struct HostConfig {
     pub width: u32,
     /// Screen height in pixels.
     pub height: u32,
-    /// Rects with at most this many colours are coded losslessly as palettes (1..=256).
+    /// Rects with at most this many colours are coded losslessly as palettes
+    /// (1..=[`MAX_PALETTE`]).
     pub max_palette_colours: usize,
     /// Frames a lossy block must stay unchanged before it is refined.
     pub refine_after_frames: u32,
@@ -33,13 +39,13 @@ pub struct HostConfig {
 }
 
 impl HostConfig {
-    /// Defaults for a `width`×`height` screen: 4:4:4, palettes up to 256 colours, refinement
+    /// Defaults for a `width`×`height` screen: 4:4:4, palettes up to [`DEFAULT_MAX_COLOURS`], refinement
     /// after 10 still frames, at most 256×256 pixels refined per frame.
     pub fn new(width: u32, height: u32) -> Self {
         Self {
             width,
             height,
-            max_palette_colours: 256,
+            max_palette_colours: DEFAULT_MAX_COLOURS,
             refine_after_frames: 10,
             refine_budget_pixels: 256 * 256,
             av1: Av1Config::default(),
@@ -52,6 +58,19 @@ impl HostConfig {
         self.av1.chroma = chroma;
         self
     }
+}
+
+/// Where the time of the last [`HostEncoder::encode`] went, and what it produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EncodeStats {
+    /// Comparing the frame with the last one sent.
+    pub diff: Duration,
+    /// Planning, classifying and coding the tiles (AV1 tiles in parallel), up to the update.
+    pub encode: Duration,
+    /// Blocks that changed.
+    pub dirty_blocks: usize,
+    /// Blocks re-sent at refined quality.
+    pub refined_blocks: usize,
 }
 
 /// What the host knows about one differ block.
@@ -73,6 +92,7 @@ pub struct HostEncoder {
     refresh: bool,
     palette: PaletteEncoder,
     av1: Av1Encoder,
+    stats: EncodeStats,
 }
 
 impl std::fmt::Debug for HostEncoder {
@@ -98,19 +118,25 @@ impl HostEncoder {
             palette: PaletteEncoder::new(config.palette)?,
             av1: Av1Encoder::new(config.av1)?,
             config: HostConfig {
-                max_palette_colours: config.max_palette_colours.clamp(1, 256),
+                max_palette_colours: config.max_palette_colours.clamp(1, MAX_PALETTE),
                 ..config
             },
             base,
             blocks,
             frame_index: 0,
             refresh: true,
+            stats: EncodeStats::default(),
         })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &HostConfig {
         &self.config
+    }
+
+    /// Timing and counts of the last [`encode`](Self::encode).
+    pub fn last_stats(&self) -> EncodeStats {
+        self.stats
     }
 
     /// Makes the next [`encode`](Self::encode) send the whole screen and restart the
@@ -135,6 +161,7 @@ impl HostEncoder {
             });
         }
         self.frame_index += 1;
+        let start = Instant::now();
         let dirty = if self.refresh {
             self.palette.reset();
             let mut all = DirtyMap::new(frame.width(), frame.height(), BLOCK_SIZE);
@@ -144,8 +171,15 @@ impl HostEncoder {
             diff(&self.base.view(), frame)?
         };
         self.refresh = false;
+        let diffed = Instant::now();
         let refine = self.refine_mask(&dirty);
         let result = self.encode_masks(frame, &dirty, &refine);
+        self.stats = EncodeStats {
+            diff: diffed - start,
+            encode: diffed.elapsed(),
+            dirty_blocks: dirty.count(),
+            refined_blocks: refine.count(),
+        };
         if result.is_err() {
             // The viewer may now hold a different picture than `base`: start over.
             self.refresh = true;
@@ -207,11 +241,11 @@ impl HostEncoder {
         mask: &DirtyMap,
         quality: Quality,
     ) -> Result<Vec<Op>> {
-        let max = self.config.max_palette_colours;
         let mut ops = Vec::new();
         let mut natural = Vec::new();
         for rect in planner::merge(mask, planner::MAX_RECT_BLOCKS) {
-            if self.push_lossless(rect, classify(&frame.sub(rect)?, max), &mut ops)? {
+            let class = classify(&frame.sub(rect)?, self.palette_limit(rect));
+            if self.push_lossless(rect, class, &mut ops)? {
                 continue;
             }
             if rect.width > BLOCK_SIZE || rect.height > BLOCK_SIZE {
@@ -243,7 +277,7 @@ impl HostEncoder {
         for row in row0..row0 + rect.height.div_ceil(BLOCK_SIZE) {
             for col in col0..col0 + rect.width.div_ceil(BLOCK_SIZE) {
                 let block = mask.block_rect(col, row);
-                let class = classify(&frame.sub(block)?, self.config.max_palette_colours);
+                let class = classify(&frame.sub(block)?, self.palette_limit(block));
                 if !self.push_lossless(block, class, ops)? {
                     natural_mask.set(col, row, true);
                 }
@@ -251,6 +285,17 @@ impl HostEncoder {
         }
         natural.extend(planner::merge(&natural_mask, planner::MAX_RECT_BLOCKS));
         Ok(())
+    }
+
+    /// The most colours `rect` may have to be coded as a palette: the configured bound, and
+    /// at most one colour per 4 pixels. Text and UI repeat their colours (background, glyph
+    /// fills) many times; natural content has a new colour at almost every pixel, which is
+    /// what tells a small photo block from a text block of as many colours.
+    fn palette_limit(&self, rect: Rect) -> usize {
+        let dense = (rect.area() / 4).max(2);
+        self.config
+            .max_palette_colours
+            .min(usize::try_from(dense).unwrap_or(usize::MAX))
     }
 
     /// Codes a solid or few-colour rect losslessly into `ops`; false for natural content.

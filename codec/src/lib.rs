@@ -26,7 +26,7 @@ pub use cpu::CpuLevel;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
 pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
-pub use host::{HostConfig, HostEncoder};
+pub use host::{EncodeStats, HostConfig, HostEncoder};
 pub use rect::Rect;
 pub use update::{Op, Update};
 pub use viewer::ViewerDecoder;

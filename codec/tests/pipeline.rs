@@ -137,7 +137,7 @@ fn assert_rejected(bad: Update) {
 /// starts here, like the viewer's).
 fn real_ops() -> Vec<Op> {
     let mut frame = text_frame(W, H, 6);
-    paint_photo(&mut frame, Rect::new(0, 0, 64, 64), 0, 9);
+    paint_photo(&mut frame, Rect::new(0, 0, 256, 192), 0, 9);
     HostEncoder::new(HostConfig::new(W, H))
         .unwrap()
         .encode(&frame.view())

@@ -70,8 +70,8 @@ pub const MAX_MESSAGE_LEN: u32 = 32 << 20;
 /// Most ops in one update: one per 64×64 block of the largest screen.
 pub const MAX_OPS_PER_UPDATE: u32 = 65_536;
 
-/// Most colours in a palette op (indices are one byte).
-pub const MAX_PALETTE_COLOURS: usize = 256;
+/// Most colours in a palette op: the tile codec's bound (indices of up to 16 bits).
+pub const MAX_PALETTE_COLOURS: usize = crate::tile::MAX_PALETTE;
 
 /// Largest cursor width and height in pixels.
 pub const MAX_CURSOR_SIZE: u16 = 256;

@@ -224,7 +224,7 @@ fn impossible_ops_are_rejected_with_their_field() {
     let err = update_with(vec![op]).encode(&mut Vec::new()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "wire: Palette colour count 257 exceeds the limit 256"
+        "wire: Palette colour count 4097 exceeds the limit 4096"
     );
 }
 
