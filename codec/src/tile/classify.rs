@@ -10,11 +10,21 @@ use crate::FrameView;
 /// colour table of an op small).
 pub const MAX_PALETTE: usize = 4096;
 
-/// The colour bound the pipeline should pass to [`classify`], measured on the tile bench:
-/// rendered text and UI tiles of 256² have 100–1,100 colours (anti-aliasing of several text
-/// colours over coloured backgrounds), photo tiles thousands to tens of thousands. Below
-/// this bound the lossless palette codec costs fewer bytes and far less time than AV1.
+/// The largest colour bound [`max_colours_for`] gives (for rects of 256² and more).
 pub const DEFAULT_MAX_COLOURS: usize = 2048;
+
+/// The colour bound the pipeline should pass to [`classify`] for a `width`×`height` rect:
+/// one colour per 16 pixels, at least 256 and at most [`DEFAULT_MAX_COLOURS`].
+///
+/// Measured on the tile bench: rendered text and UI tiles of 256² have 100–1,100 colours
+/// (anti-aliasing of several text colours over coloured backgrounds) and lossless palette
+/// coding costs about as many bytes as hot AV1 at a thirtieth of the CPU time; a 64² crop
+/// of a photo has ~800 colours, where the palette costs 20× AV1's bytes. Scaling the bound
+/// with the area keeps text on the palette codec and photos on AV1 at every tile size.
+pub fn max_colours_for(width: u32, height: u32) -> usize {
+    let area = width as usize * height as usize;
+    (area / 16).clamp(256, DEFAULT_MAX_COLOURS)
+}
 
 const EMPTY: u16 = u16::MAX;
 
@@ -176,6 +186,14 @@ mod tests {
             panic!("4096 colours fit the largest palette")
         };
         assert_eq!(p.indices[4095], 4095);
+    }
+
+    #[test]
+    fn the_default_bound_scales_with_area() {
+        assert_eq!(max_colours_for(16, 16), 256);
+        assert_eq!(max_colours_for(64, 64), 256);
+        assert_eq!(max_colours_for(128, 128), 1024);
+        assert_eq!(max_colours_for(1920, 1080), DEFAULT_MAX_COLOURS);
     }
 
     #[test]

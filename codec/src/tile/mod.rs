@@ -1,6 +1,7 @@
 //! The hybrid tile codec: lossless palette + zstd for screen content, AV1 for natural content.
 //!
-//! Per encode rect: [`classify`] counts colours (stopping past the bound) and returns
+//! Per encode rect: [`classify`] counts colours (stopping past the bound, see
+//! [`max_colours_for`]) and returns
 //! [`Class::Solid`] (emit `Op::Fill`), [`Class::Palette`] (→ [`PaletteEncoder`], lossless) or
 //! [`Class::Natural`] (→ [`Av1Encoder`], an independent intra frame at a [`Quality`]). On the
 //! viewer, [`PaletteDecoder`] and [`Av1Decoder`] write an op's pixels into exactly its rect.
@@ -22,7 +23,7 @@ pub mod palette;
 
 pub use av1_decode::{Av1Decoder, DEFAULT_MAX_PIXELS};
 pub use av1_encode::{Av1Config, Av1Encoder, Av1Preset, Quality};
-pub use classify::{classify, Class, Palette, DEFAULT_MAX_COLOURS, MAX_PALETTE};
+pub use classify::{classify, max_colours_for, Class, Palette, DEFAULT_MAX_COLOURS, MAX_PALETTE};
 pub use palette::{PaletteConfig, PaletteDecoder, PaletteEncoder};
 
 use crate::{FrameView, FrameViewMut, Op, Rect, Result};
