@@ -1,7 +1,8 @@
 //! Writes a PNG strip of every synthetic scene (a few frames side by side, scaled down) and one
 //! combined picture, and prints how long each 1080p frame took to generate.
 //!
-//! `cargo run --release -p meekijk-capture --example scenes -- OUT_DIR [FRAMES]`
+//! `cargo run --release -p meekijk-capture --example scenes -- OUT_DIR [FRAMES [WxH]]`
+//! (the strips are always made at 1920x1080; WxH only changes the timed run).
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -23,6 +24,16 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let out = args.next().context("usage: scenes OUT_DIR [FRAMES]")?;
     let frames: u64 = args.next().map_or(Ok(150), |f| f.parse())?;
+    let timed = match args.next() {
+        Some(size) => {
+            let (w, h) = size.split_once('x').context("size as WxH")?;
+            Some((w.parse::<u32>()?, h.parse::<u32>()?))
+        }
+        None => None,
+    };
+    if let Some((w, h)) = timed {
+        return time_only(w, h, frames);
+    }
     std::fs::create_dir_all(&out)?;
     let (tw, th) = (WIDTH / SHRINK, HEIGHT / SHRINK);
     let mut combined =
@@ -106,6 +117,29 @@ fn shrink_into(frame: &meekijk_codec::FrameView<'_>, strip: &mut [u8], strip_w: 
             }
         }
     }
+}
+
+/// Prints generation time per frame at another size, without pictures.
+fn time_only(w: u32, h: u32, frames: u64) -> anyhow::Result<()> {
+    println!("scene            ms/frame (mean)  p50    max   ({w}x{h}, {frames} frames)");
+    for scene in Scene::ALL {
+        let mut source = Synthetic::new(scene, w, h, FPS, 1)?;
+        let mut times: Vec<f64> = (0..frames)
+            .map(|_| {
+                let start = Instant::now();
+                let _ = source.next_frame();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+        times.sort_by(f64::total_cmp);
+        let (p50, max) = (times[times.len() / 2], times[times.len() - 1]);
+        println!(
+            "{:<16} {mean:>8.3}        {p50:>6.3} {max:>6.3}",
+            scene.name()
+        );
+    }
+    Ok(())
 }
 
 /// Writes the scene's name in a dark box at the strip's top-left corner.

@@ -275,6 +275,22 @@ fn shm_and_xcap_capture_what_an_x_client_drew_and_mask_windows_by_title() {
     let frame = xcap.next_frame().unwrap().expect("a frame");
     assert_secret_hidden(&frame.pixels, "xcap");
 
+    // Monitors are selected by index or by RandR name; unknown ones list what exists.
+    let monitors = meekijk_capture::list_monitors().expect("list monitors");
+    assert_eq!((monitors[0].width, monitors[0].height), (1920, 1080));
+    let by_name =
+        ShmCapture::open(None, &Monitor::Name(monitors[0].name.clone())).expect("monitor by name");
+    assert_eq!(by_name.monitor(), &monitors[0]);
+    match ShmCapture::open(None, &Monitor::Index(7)) {
+        Err(e @ meekijk_capture::Error::MonitorNotFound { .. }) => {
+            assert!(e.to_string().contains(&monitors[0].name), "{e}")
+        }
+        other => panic!(
+            "monitor 7 should not exist: {:?}",
+            other.map(|c| c.describe())
+        ),
+    }
+
     // `open("screen")` picks the fast backend when MIT-SHM works.
     let screen = meekijk_capture::open("screen", (0, 0), 30).expect("open screen");
     assert!(
