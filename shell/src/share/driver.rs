@@ -344,7 +344,9 @@ impl Driver {
                     self.feed(Event::ConnectionClosed { conn, reason });
                     return;
                 }
-                self.captured.push_back((sequence, captured));
+                if let Some(captured) = captured {
+                    self.captured.push_back((sequence, captured));
+                }
                 self.feed(Event::UpdateSent { conn, bytes: len });
             }
             StreamReport::SourceEnded => self

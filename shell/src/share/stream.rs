@@ -40,8 +40,8 @@ pub(super) enum StreamReport {
         bytes: Vec<u8>,
         /// Its sequence number (1, 2, 3…).
         sequence: u64,
-        /// When its frame was captured.
-        captured: Instant,
+        /// When its frame was captured; `None` for an empty heartbeat, which is not timed.
+        captured: Option<Instant>,
     },
     /// A recorded source reached its end; the last picture stays.
     SourceEnded,
@@ -178,6 +178,7 @@ fn run(
                 continue;
             }
             sequence += 1;
+            let timed = !update.is_empty();
             let message = HostMessage::Update(UpdateMessage {
                 sequence,
                 capture_us: captured.duration_since(started).as_micros() as u64,
@@ -191,7 +192,7 @@ fn run(
             if !report(StreamReport::Encoded {
                 bytes,
                 sequence,
-                captured,
+                captured: timed.then_some(captured),
             }) {
                 return Ok(());
             }
