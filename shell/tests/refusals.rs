@@ -95,3 +95,13 @@ fn eof_at_the_viewer_prompt_refuses() {
     assert_eq!(receipt_lines(&receipt)[1]["reason"], "input_closed");
     assert_eq!(receipt_lines(&receipt)[1]["bytes_sent"], 0);
 }
+
+#[test]
+fn a_misspelt_source_fails_before_anything_is_asked() {
+    let host = Host::start("bad-source", &["--source", "webcam"]);
+    let (status, out, receipt) = host.finish();
+    assert!(!status.success());
+    assert!(out.contains("--source \"webcam\""), "{out}");
+    assert!(!out.contains("Do you accept"), "{out}");
+    assert!(receipt.is_none());
+}

@@ -67,6 +67,9 @@ pub(crate) struct ShareArgs {
 /// # Errors
 /// When the terms cannot be read, the receipt directory is unknown or the runtime fails.
 pub(crate) fn run(args: ShareArgs) -> anyhow::Result<ExitCode> {
+    // Only the spelling is checked here; the source itself opens after both consents.
+    meekijk_capture::SourceSpec::parse(&args.source)
+        .with_context(|| format!("--source {:?}", args.source))?;
     let terms = terms::load(args.terms.as_deref())?;
     let receipt_dir = match args.receipt_dir {
         Some(dir) => dir,
