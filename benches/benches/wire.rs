@@ -58,7 +58,7 @@ fn busy_update() -> HostMessage {
     HostMessage::Update(UpdateMessage {
         sequence: 1,
         capture_us: 16_667,
-        update: Update { ops },
+        update: Update::new(ops),
     })
 }
 

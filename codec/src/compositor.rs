@@ -56,7 +56,7 @@ mod tests {
 
     fn numbered(width: u32, height: u32) -> Frame {
         let data = (0..width * height)
-            .flat_map(|i| (i as u32).to_le_bytes())
+            .flat_map(|i: u32| i.to_le_bytes())
             .collect();
         Frame::from_vec(data, width, height).unwrap()
     }

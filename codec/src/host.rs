@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
+use crate::motion::Motion;
 use crate::tile::{
     classify, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder, Quality,
     DEFAULT_MAX_COLOURS, MAX_PALETTE,
@@ -32,6 +34,10 @@ pub struct HostConfig {
     pub refine_after_frames: u32,
     /// Pixels refined per frame at most, so a large still photo does not stall later updates.
     pub refine_budget_pixels: u64,
+    /// Detect scrolled and moved content and send it as `CopyRect` (on by default).
+    pub motion: bool,
+    /// Entries of the tile cache; the viewer must keep the same number (0 turns it off).
+    pub cache_blocks: usize,
     /// AV1 settings (chroma format, hot and refined presets).
     pub av1: Av1Config,
     /// Palette compression settings.
@@ -48,6 +54,8 @@ impl HostConfig {
             max_palette_colours: DEFAULT_MAX_COLOURS,
             refine_after_frames: 10,
             refine_budget_pixels: 256 * 256,
+            motion: true,
+            cache_blocks: DEFAULT_CACHE_BLOCKS,
             av1: Av1Config::default(),
             palette: PaletteConfig::default(),
         }
@@ -65,10 +73,16 @@ impl HostConfig {
 pub struct EncodeStats {
     /// Comparing the frame with the last one sent.
     pub diff: Duration,
-    /// Planning, classifying and coding the tiles (AV1 tiles in parallel), up to the update.
+    /// Scroll and move detection.
+    pub motion: Duration,
+    /// Cache look-ups, planning, classifying and coding the tiles (AV1 in parallel).
     pub encode: Duration,
     /// Blocks that changed.
     pub dirty_blocks: usize,
+    /// Changed blocks sent as copies of pixels the viewer has elsewhere.
+    pub copied_blocks: usize,
+    /// Changed blocks sent as tile-cache hits.
+    pub cached_blocks: usize,
     /// Blocks re-sent at refined quality.
     pub refined_blocks: usize,
 }
@@ -92,6 +106,9 @@ pub struct HostEncoder {
     refresh: bool,
     palette: PaletteEncoder,
     av1: Av1Encoder,
+    motion: Motion,
+    /// Mirror of the viewer's tile cache: which keys it holds, in the same LRU order.
+    cache: TileCache<()>,
     stats: EncodeStats,
 }
 
@@ -111,6 +128,7 @@ impl HostEncoder {
     /// [`Error::ZeroSize`] / [`Error::TooLarge`] for the screen size, and the codecs' errors
     /// for invalid AV1 or palette settings.
     pub fn new(config: HostConfig) -> Result<Self> {
+        let cache_blocks = config.cache_blocks;
         let base = Frame::new(config.width, config.height)?;
         let map = DirtyMap::new(config.width, config.height, BLOCK_SIZE);
         let blocks = vec![BlockState::default(); (map.cols() * map.rows()) as usize];
@@ -125,6 +143,8 @@ impl HostEncoder {
             blocks,
             frame_index: 0,
             refresh: true,
+            motion: Motion::default(),
+            cache: TileCache::new(cache_blocks),
             stats: EncodeStats::default(),
         })
     }
@@ -162,24 +182,25 @@ impl HostEncoder {
         }
         self.frame_index += 1;
         let start = Instant::now();
-        let dirty = if self.refresh {
+        let keyframe = std::mem::take(&mut self.refresh);
+        let mut dirty = if keyframe {
             self.palette.reset();
+            self.cache.clear();
+            self.motion = Motion::default();
             let mut all = DirtyMap::new(frame.width(), frame.height(), BLOCK_SIZE);
             all.mark_all();
             all
         } else {
             diff(&self.base.view(), frame)?
         };
-        self.refresh = false;
-        let diffed = Instant::now();
-        let refine = self.refine_mask(&dirty);
-        let result = self.encode_masks(frame, &dirty, &refine);
+        let changed = dirty.clone();
         self.stats = EncodeStats {
-            diff: diffed - start,
-            encode: diffed.elapsed(),
-            dirty_blocks: dirty.count(),
-            refined_blocks: refine.count(),
+            diff: start.elapsed(),
+            dirty_blocks: changed.count(),
+            ..EncodeStats::default()
         };
+        let result = self.encode_changes(frame, &mut dirty, &changed, keyframe);
+        self.stats.encode = start.elapsed() - self.stats.diff - self.stats.motion;
         if result.is_err() {
             // The viewer may now hold a different picture than `base`: start over.
             self.refresh = true;
@@ -187,31 +208,127 @@ impl HostEncoder {
         result
     }
 
-    fn encode_masks(
+    /// Codes the `changed` blocks: copies for moved content, cache hits for content the
+    /// viewer holds, tiles for the rest (`dirty`), and refinements of still lossy blocks.
+    fn encode_changes(
         &mut self,
         frame: &FrameView<'_>,
-        dirty: &DirtyMap,
-        refine: &DirtyMap,
+        dirty: &mut DirtyMap,
+        changed: &DirtyMap,
+        keyframe: bool,
     ) -> Result<Update> {
+        let mut ops = Vec::new();
+        if self.config.motion && !keyframe {
+            let start = Instant::now();
+            ops = self.motion.detect(&self.base.view(), frame, dirty);
+            self.move_block_states(&ops, changed);
+            self.stats.copied_blocks = changed.count() - dirty.count();
+            self.stats.motion = start.elapsed();
+        }
+        let mut keys = vec![None; self.blocks.len()];
+        if !keyframe && self.config.cache_blocks > 0 {
+            for (col, row) in dirty.iter_dirty().collect::<Vec<_>>() {
+                let block = dirty.block_rect(col, row);
+                let key = key_of(&frame.sub(block)?);
+                keys[(row * dirty.cols() + col) as usize] = Some(key);
+                if self.cache.contains(key) {
+                    ops.push(Op::CacheHit { rect: block, key });
+                    dirty.set(col, row, false);
+                    self.stats.cached_blocks += 1;
+                }
+            }
+        }
+        let refine = self.refine_mask(changed);
+        self.stats.refined_blocks = refine.count();
         let hot = self.encode_mask(frame, dirty, Quality::Hot)?;
-        let refined = self.encode_mask(frame, refine, Quality::Refined)?;
-        for (col, row) in dirty.iter_dirty() {
-            let rect = dirty.block_rect(col, row);
+        let refined = self.encode_mask(frame, &refine, Quality::Refined)?;
+        for (col, row) in changed.iter_dirty() {
+            let rect = changed.block_rect(col, row);
             self.base
                 .view_mut()
                 .sub_mut(rect)?
                 .copy_from(&frame.sub(rect)?)?;
-            self.block_mut(dirty, col, row).changed_at = self.frame_index;
+            self.block_mut(changed, col, row).changed_at = self.frame_index;
+        }
+        // Copies carried their state along in `move_block_states`; everything else sent now
+        // is exact, except hot AV1 tiles.
+        for op in &ops {
+            if let Op::CacheHit { rect, .. } = op {
+                self.mark_blocks(changed, *rect, false);
+            }
         }
         for op in &hot {
-            self.mark_blocks(dirty, op.rect(), matches!(op, Op::Av1 { .. }));
+            self.mark_blocks(changed, op.rect(), matches!(op, Op::Av1 { .. }));
         }
         for op in &refined {
-            self.mark_blocks(dirty, op.rect(), false);
+            self.mark_blocks(changed, op.rect(), false);
         }
-        let mut ops = hot;
+        ops.extend(hot);
         ops.extend(refined);
-        Ok(Update { ops })
+        self.mirror_viewer_cache(frame, &ops, &keys, changed.cols())?;
+        Ok(Update { ops, keyframe })
+    }
+
+    /// Changes the cache mirror exactly as the viewer will change its cache for `ops`.
+    fn mirror_viewer_cache(
+        &mut self,
+        frame: &FrameView<'_>,
+        ops: &[Op],
+        keys: &[Option<u64>],
+        cols: u32,
+    ) -> Result<()> {
+        if self.config.cache_blocks == 0 {
+            return Ok(());
+        }
+        for op in ops {
+            match cache::effect(op) {
+                CacheEffect::Touch(key) => {
+                    self.cache.touch(key);
+                }
+                CacheEffect::Insert(rect) => {
+                    for block in cache::blocks_inside(rect, frame.width(), frame.height()) {
+                        let index = (block.y / BLOCK_SIZE * cols + block.x / BLOCK_SIZE) as usize;
+                        let key = match keys[index] {
+                            Some(key) => key,
+                            None => key_of(&frame.sub(block)?),
+                        };
+                        self.cache.insert(key, ());
+                    }
+                }
+                CacheEffect::None => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Refinement state moves with the pixels: a copied block is lossy when any block its
+    /// pixels came from was, and counts as changed now.
+    fn move_block_states(&mut self, copies: &[Op], map: &DirtyMap) {
+        let before: Vec<bool> = self.blocks.iter().map(|b| b.lossy).collect();
+        let now = self.frame_index;
+        for op in copies {
+            let Op::CopyRect { src, dst_x, dst_y } = *op else {
+                continue;
+            };
+            for block in cache::blocks_inside(op.rect(), map.width(), map.height()) {
+                let from = Rect::new(
+                    block.x - dst_x + src.x,
+                    block.y - dst_y + src.y,
+                    block.width,
+                    block.height,
+                );
+                let (c0, r0) = (from.x / BLOCK_SIZE, from.y / BLOCK_SIZE);
+                let (c1, r1) = (
+                    (from.right() as u32).div_ceil(BLOCK_SIZE),
+                    (from.bottom() as u32).div_ceil(BLOCK_SIZE),
+                );
+                let lossy =
+                    (r0..r1).any(|r| (c0..c1).any(|c| before[(r * map.cols() + c) as usize]));
+                let state = self.block_mut(map, block.x / BLOCK_SIZE, block.y / BLOCK_SIZE);
+                state.lossy = lossy;
+                state.changed_at = now;
+            }
+        }
     }
 
     /// Lossy blocks that have been still long enough, within the per-frame budget.

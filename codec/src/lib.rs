@@ -7,6 +7,7 @@
 //! Every function that takes sizes, rects or bytes from outside validates them and returns
 //! [`Error`]; nothing here panics on input.
 
+mod cache;
 pub mod convert;
 mod compositor;
 mod cpu;
@@ -15,6 +16,7 @@ mod error;
 mod frame;
 mod host;
 pub mod metrics;
+mod motion;
 mod planner;
 mod rect;
 pub mod tile;
@@ -22,6 +24,7 @@ mod update;
 mod viewer;
 pub mod wire;
 
+pub use cache::DEFAULT_CACHE_BLOCKS;
 pub use cpu::CpuLevel;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};

@@ -80,9 +80,20 @@ impl Op {
 pub struct Update {
     /// Ops in the order they must be applied.
     pub ops: Vec<Op>,
+    /// A fresh start (first update, or after a refresh request): the ops cover the whole
+    /// screen and refer to nothing sent before; host and viewer empty their tile caches first.
+    pub keyframe: bool,
 }
 
 impl Update {
+    /// An update of `ops` that builds on the previous ones.
+    pub fn new(ops: Vec<Op>) -> Self {
+        Self {
+            ops,
+            keyframe: false,
+        }
+    }
+
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()

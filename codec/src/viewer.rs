@@ -4,6 +4,7 @@
 //! decoded into scratch tiles; only when all of that succeeded are the ops painted, in order.
 //! So a hostile or corrupted update is an error and leaves the framebuffer exactly as it was.
 
+use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::tile::{Av1Decoder, PaletteDecoder};
 use crate::{compositor, Error, Frame, FrameView, Op, Rect, Result, Update};
 
@@ -12,6 +13,8 @@ pub struct ViewerDecoder {
     framebuffer: Frame,
     palette: PaletteDecoder,
     av1: Av1Decoder,
+    /// Blocks by content key, kept by the same rule as the host's mirror (see `cache`).
+    cache: TileCache<Frame>,
 }
 
 impl std::fmt::Debug for ViewerDecoder {
@@ -21,16 +24,27 @@ impl std::fmt::Debug for ViewerDecoder {
 }
 
 impl ViewerDecoder {
-    /// A decoder for a `width`×`height` screen, starting black.
+    /// A decoder for a `width`×`height` screen, starting black, with the default tile cache
+    /// (the host's default too).
     ///
     /// # Errors
     /// [`Error::ZeroSize`] / [`Error::TooLarge`] for the size; decoder set-up errors.
     pub fn new(width: u32, height: u32) -> Result<Self> {
+        Self::with_cache_blocks(width, height, DEFAULT_CACHE_BLOCKS)
+    }
+
+    /// As [`new`](Self::new), with a tile cache of `cache_blocks` entries (the host's
+    /// `HostConfig::cache_blocks`; each entry holds at most 32×32 pixels).
+    ///
+    /// # Errors
+    /// As [`new`](Self::new).
+    pub fn with_cache_blocks(width: u32, height: u32, cache_blocks: usize) -> Result<Self> {
         let framebuffer = Frame::new(width, height)?;
         Ok(Self {
             palette: PaletteDecoder::new()?,
             av1: Av1Decoder::with_max_pixels(width.saturating_mul(height))?,
             framebuffer,
+            cache: TileCache::new(cache_blocks),
         })
     }
 
@@ -56,7 +70,7 @@ impl ViewerDecoder {
         }
         let mut paints = Vec::with_capacity(update.ops.len());
         for op in &update.ops {
-            paints.push(self.stage(op)?);
+            paints.push(self.stage(op, update.keyframe)?);
         }
         for paint in paints {
             let mut fb = self.framebuffer.view_mut();
@@ -68,11 +82,37 @@ impl ViewerDecoder {
                 }
             }
         }
+        self.update_cache(update);
         Ok(())
     }
 
+    /// Keeps the tile cache in step with the host's mirror (same rule, same order).
+    fn update_cache(&mut self, update: &Update) {
+        if update.keyframe {
+            self.cache.clear();
+        }
+        let (width, height) = (self.framebuffer.width(), self.framebuffer.height());
+        for op in &update.ops {
+            match cache::effect(op) {
+                CacheEffect::Touch(key) => {
+                    self.cache.touch(key);
+                }
+                CacheEffect::Insert(rect) => {
+                    for block in cache::blocks_inside(rect, width, height) {
+                        let Ok(view) = self.framebuffer.view().sub(block) else {
+                            continue;
+                        };
+                        let tile = Frame::from_view(&view);
+                        self.cache.insert(key_of(&view), tile);
+                    }
+                }
+                CacheEffect::None => {}
+            }
+        }
+    }
+
     /// Turns an op into what to paint, decoding its payload into a tile of its rect's size.
-    fn stage(&mut self, op: &Op) -> Result<Paint> {
+    fn stage(&mut self, op: &Op, keyframe: bool) -> Result<Paint> {
         let rect = op.rect();
         Ok(match op {
             Op::Fill { rect, colour } => Paint::Fill(*rect, *colour),
@@ -87,7 +127,24 @@ impl ViewerDecoder {
                 self.av1.decode_into(data, &mut tile.view_mut())?;
                 Paint::Tile(rect, tile)
             }
-            Op::CacheHit { key, .. } => return Err(Error::CacheMiss { key: *key }),
+            Op::CacheHit { key, .. } => {
+                // A keyframe empties the cache before it applies: nothing in it may be named.
+                let tile = (!keyframe).then(|| self.cache.get(*key)).flatten();
+                match tile {
+                    Some(tile) if (tile.width(), tile.height()) == (rect.width, rect.height) => {
+                        Paint::Tile(rect, tile.clone())
+                    }
+                    Some(tile) => {
+                        return Err(Error::SizeMismatch {
+                            width: rect.width,
+                            height: rect.height,
+                            got_width: tile.width(),
+                            got_height: tile.height(),
+                        })
+                    }
+                    None => return Err(Error::CacheMiss { key: *key }),
+                }
+            }
         })
     }
 }

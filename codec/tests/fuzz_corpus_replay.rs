@@ -13,8 +13,11 @@ use meekijk_codec::convert::Chroma;
 use meekijk_codec::wire::{fuzz, Hello, HostMessage, SessionLimits, UpdateMessage};
 use meekijk_codec::{HostConfig, HostEncoder, Op, Rect, Update};
 
+/// The crate function a fuzz target wraps.
+type Target = fn(&[u8]);
+
 /// Fuzz target name → the crate function it wraps. A target missing here fails the replay.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Target)] = &[
     ("wire_decode", fuzz::decode_stream),
     ("wire_round_trip", fuzz::round_trip),
     ("viewer_apply", fuzz::apply_stream),
@@ -119,12 +122,12 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
             colour: [40, 34, 30, 255],
         },
     ];
-    send(Update { ops: hand_made }, 3, &mut out);
+    send(Update::new(hand_made), 3, &mut out);
     let miss = Op::CacheHit {
         rect: Rect::new(0, 0, 16, 16),
         key: 7,
     };
-    send(Update { ops: vec![miss] }, 4, &mut out);
+    send(Update::new(vec![miss]), 4, &mut out);
     out
 }
 

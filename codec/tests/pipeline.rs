@@ -153,34 +153,33 @@ fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
     };
     let ok_fill = fill(Rect::new(0, 0, 10, 10));
     // Out of bounds, zero-area, overflowing rects — after a valid op, which must not land either.
-    assert_rejected(Update {
-        ops: vec![ok_fill.clone(), fill(Rect::new(W - 5, 0, 10, 10))],
-    });
-    assert_rejected(Update {
-        ops: vec![ok_fill.clone(), fill(Rect::new(0, 0, 0, 10))],
-    });
-    assert_rejected(Update {
-        ops: vec![ok_fill.clone(), fill(Rect::new(u32::MAX, u32::MAX, 2, 2))],
-    });
-    assert_rejected(Update {
-        ops: vec![
-            ok_fill.clone(),
-            Op::CopyRect {
-                src: Rect::new(0, H - 10, 20, 20),
-                dst_x: 0,
-                dst_y: 0,
-            },
-        ],
-    });
-    assert_rejected(Update {
-        ops: vec![
-            ok_fill.clone(),
-            Op::CacheHit {
-                rect: Rect::new(0, 0, 32, 32),
-                key: 7,
-            },
-        ],
-    });
+    assert_rejected(Update::new(vec![
+        ok_fill.clone(),
+        fill(Rect::new(W - 5, 0, 10, 10)),
+    ]));
+    assert_rejected(Update::new(vec![
+        ok_fill.clone(),
+        fill(Rect::new(0, 0, 0, 10)),
+    ]));
+    assert_rejected(Update::new(vec![
+        ok_fill.clone(),
+        fill(Rect::new(u32::MAX, u32::MAX, 2, 2)),
+    ]));
+    assert_rejected(Update::new(vec![
+        ok_fill.clone(),
+        Op::CopyRect {
+            src: Rect::new(0, H - 10, 20, 20),
+            dst_x: 0,
+            dst_y: 0,
+        },
+    ]));
+    assert_rejected(Update::new(vec![
+        ok_fill.clone(),
+        Op::CacheHit {
+            rect: Rect::new(0, 0, 32, 32),
+            key: 7,
+        },
+    ]));
 
     let ops = real_ops();
     let av1 = ops
@@ -202,28 +201,24 @@ fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
         Bytes::from(data.iter().map(|b| b ^ 0x5a).collect::<Vec<u8>>()),
         Bytes::new(),
     ] {
-        assert_rejected(Update {
-            ops: vec![
-                ok_fill.clone(),
-                Op::Av1 {
-                    rect,
-                    quality,
-                    data: bad,
-                },
-            ],
-        });
-    }
-    let wrong = Rect::new(rect.x, rect.y, rect.width + 8, rect.height);
-    assert_rejected(Update {
-        ops: vec![
+        assert_rejected(Update::new(vec![
             ok_fill.clone(),
             Op::Av1 {
-                rect: wrong,
+                rect,
                 quality,
-                data,
+                data: bad,
             },
-        ],
-    });
+        ]));
+    }
+    let wrong = Rect::new(rect.x, rect.y, rect.width + 8, rect.height);
+    assert_rejected(Update::new(vec![
+        ok_fill.clone(),
+        Op::Av1 {
+            rect: wrong,
+            quality,
+            data,
+        },
+    ]));
 
     let palette = ops
         .iter()
@@ -245,15 +240,13 @@ fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
         (colours.clone(), Bytes::new()),
         (Vec::new(), data.clone()),
     ] {
-        assert_rejected(Update {
-            ops: vec![
-                ok_fill.clone(),
-                Op::Palette {
-                    rect,
-                    colours,
-                    data,
-                },
-            ],
-        });
+        assert_rejected(Update::new(vec![
+            ok_fill.clone(),
+            Op::Palette {
+                rect,
+                colours,
+                data,
+            },
+        ]));
     }
 }

@@ -64,6 +64,7 @@ fn update_every_op() -> HostMessage {
                     key: 0x0123_4567_89ab_cdef,
                 },
             ],
+            keyframe: false,
         },
     })
 }
@@ -95,6 +96,20 @@ fn cases() -> Vec<(&'static str, Golden)> {
         (
             "host_update_empty",
             Host(HostMessage::Update(UpdateMessage::default())),
+        ),
+        (
+            "host_update_keyframe",
+            Host(HostMessage::Update(UpdateMessage {
+                sequence: 1,
+                capture_us: 0,
+                update: Update {
+                    ops: vec![Op::Fill {
+                        rect: Rect::new(0, 0, 1920, 1080),
+                        colour: [0x20, 0x20, 0x20, 0xff],
+                    }],
+                    keyframe: true,
+                },
+            })),
         ),
         (
             "host_cursor_move",

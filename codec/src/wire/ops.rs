@@ -29,6 +29,9 @@ pub struct UpdateMessage {
     pub update: Update,
 }
 
+/// Update flags bit 0: the update is a keyframe (see [`Update::keyframe`]).
+const FLAG_KEYFRAME: u8 = 1;
+
 fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_be_bytes());
 }
@@ -170,6 +173,7 @@ impl Codec for UpdateMessage {
         check_limit("op count", ops.len() as u64, MAX_OPS_PER_UPDATE.into())?;
         out.extend_from_slice(&self.sequence.to_be_bytes());
         out.extend_from_slice(&self.capture_us.to_be_bytes());
+        out.push(u8::from(self.update.keyframe) * FLAG_KEYFRAME);
         put_u32(out, ops.len() as u32);
         ops.iter().try_for_each(|op| op.encode(out))
     }
@@ -177,6 +181,14 @@ impl Codec for UpdateMessage {
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         let sequence = r.u64("Update sequence")?;
         let capture_us = r.u64("Update capture time")?;
+        let flags = r.u8("Update flags")?;
+        if flags & !FLAG_KEYFRAME != 0 {
+            return Err(Error::WireInvalid {
+                what: "Update flags",
+                value: flags.into(),
+                expected: "0 or 1 (keyframe)",
+            });
+        }
         let count = r.u32("op count")?;
         check_limit("op count", count.into(), MAX_OPS_PER_UPDATE.into())?;
         // Every op takes at least MIN_OP_LEN bytes: a count the payload cannot hold is a
@@ -196,7 +208,10 @@ impl Codec for UpdateMessage {
         Ok(Self {
             sequence,
             capture_us,
-            update: Update { ops },
+            update: Update {
+                ops,
+                keyframe: flags & FLAG_KEYFRAME != 0,
+            },
         })
     }
 }

@@ -33,7 +33,7 @@ fn update_with(ops: Vec<Op>) -> HostMessage {
     HostMessage::Update(UpdateMessage {
         sequence: 7,
         capture_us: 1_000,
-        update: Update { ops },
+        update: Update::new(ops),
     })
 }
 
@@ -148,8 +148,8 @@ fn messages_sent_the_wrong_way_or_unknown_are_rejected() {
 
 #[test]
 fn impossible_ops_are_rejected_with_their_field() {
-    let mut payload = [0u8; 20].to_vec(); // sequence, capture time, count
-    payload[19] = 1;
+    let mut payload = [0u8; 21].to_vec(); // sequence, capture time, flags, count
+    payload[20] = 1;
     let mut unknown = payload.clone();
     unknown.extend_from_slice(&[0x09; 21]);
     let err = decode_host(&raw_frame(0x02, &unknown)).unwrap_err();
@@ -276,7 +276,7 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
 
 #[test]
 fn op_counts_are_checked_before_allocating() {
-    let mut payload = vec![0u8; 16];
+    let mut payload = vec![0u8; 17]; // sequence, capture time, flags
     payload.extend_from_slice(&(MAX_OPS_PER_UPDATE + 1).to_be_bytes());
     let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
     assert_eq!(
@@ -284,7 +284,7 @@ fn op_counts_are_checked_before_allocating() {
         "wire: op count 65537 exceeds the limit 65536"
     );
     // A count within the limit but far beyond the bytes present is a truncation, not a 5 MB Vec.
-    let mut payload = vec![0u8; 16];
+    let mut payload = vec![0u8; 17];
     payload.extend_from_slice(&MAX_OPS_PER_UPDATE.to_be_bytes());
     let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
     assert!(
@@ -461,4 +461,24 @@ fn fuzz_properties_hold_for_valid_and_damaged_messages() {
         fuzz::round_trip(&bytes[..cut]);
         fuzz::decode_stream(&bytes[cut..]);
     }
+}
+
+#[test]
+fn update_flags_other_than_keyframe_are_rejected() {
+    let mut payload = vec![0u8; 21]; // sequence, capture time, flags, count 0
+    payload[16] = 1;
+    let keyframe = decode_host(&raw_frame(0x02, &payload)).unwrap();
+    assert!(matches!(
+        keyframe,
+        HostMessage::Update(UpdateMessage {
+            update: Update { keyframe: true, .. },
+            ..
+        })
+    ));
+    payload[16] = 2;
+    let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: invalid Update flags 2; expected 0 or 1 (keyframe)"
+    );
 }

@@ -36,6 +36,12 @@ pub(crate) struct BenchArgs {
     /// Seed of the synthetic scenes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Turn scroll/move detection off (to measure what it saves).
+    #[arg(long)]
+    no_motion: bool,
+    /// Turn the tile cache off (to measure what it saves).
+    #[arg(long)]
+    no_cache: bool,
     /// Write one JSON object per scenario (an array) to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -85,6 +91,8 @@ fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
         size: args.size,
         fps: args.fps,
         frames,
+        motion: !args.no_motion,
+        cache: !args.no_cache,
     };
     if let Some(path) = &args.input {
         if !args.scenario.is_empty() {

@@ -27,14 +27,23 @@ pub(crate) struct ScenarioSpec {
     pub(crate) fps: u32,
     /// Frames to run; `None` = until the source ends.
     pub(crate) frames: Option<u32>,
+    /// Scroll/move detection on.
+    pub(crate) motion: bool,
+    /// Tile cache on.
+    pub(crate) cache: bool,
 }
 
 /// Runs `spec` and measures every frame.
 pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult> {
     let mut source = meekijk_capture::open(&spec.source, spec.size, spec.fps)?;
     let (width, height) = source.size();
-    let mut host = HostEncoder::new(HostConfig::new(width, height))?;
-    let mut viewer = ViewerDecoder::new(width, height)?;
+    let mut config = HostConfig::new(width, height);
+    config.motion = spec.motion;
+    if !spec.cache {
+        config.cache_blocks = 0;
+    }
+    let mut viewer = ViewerDecoder::with_cache_blocks(width, height, config.cache_blocks)?;
+    let mut host = HostEncoder::new(config)?;
     let mut samples = Vec::new();
     let (mut psnr_sum, mut ssim_sum, mut ssim_n) = (0.0, 0.0, 0u32);
     let progress = std::io::stderr().is_terminal();

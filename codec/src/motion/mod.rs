@@ -1,0 +1,212 @@
+//! Motion: regions that scrolled or slid between the last frame sent and the new one become
+//! `CopyRect` ops, so only the newly exposed strips are encoded.
+//!
+//! Candidates come from probes: a few distinctive 32-pixel row segments of changed blocks are
+//! looked up in the base frame along their column (vertical scroll) and along their row
+//! (horizontal scroll), and the offsets vote; last frame's vectors are always tried first,
+//! as scrolls and drags go on for many frames. Each dirty block then takes the first candidate
+//! under which its new pixels equal the base pixels *exactly* — a verified copy is never
+//! wrong, whatever the probes guessed — and blocks sharing a vector merge into copy rects.
+
+use std::collections::HashMap;
+
+use crate::{planner, DirtyMap, FrameView, Op, Rect};
+
+/// Columns of blocks probed per frame at most (spread over the dirty ones).
+const PROBE_COLUMNS: usize = 16;
+/// Probe rows per probed column.
+const PROBES_PER_COLUMN: usize = 3;
+/// A probe matching more places than this (blank lines, repeated rows) does not vote.
+const MAX_MATCHES_PER_PROBE: usize = 4;
+/// Voted candidates tried per frame, besides last frame's vectors.
+const MAX_VOTED: usize = 4;
+
+/// A displacement: the new pixels at `(x, y)` are the base pixels at `(x + dx, y + dy)`.
+type Vector = (i32, i32);
+
+/// Motion state across frames: the vectors that matched last time.
+#[derive(Debug, Default)]
+pub(crate) struct Motion {
+    previous: Vec<Vector>,
+}
+
+impl Motion {
+    /// Finds dirty blocks of `new` that are copies of `base` pixels elsewhere, returns the
+    /// copy ops (ordered so no copy overwrites a later copy's source) and clears those blocks
+    /// from `dirty`. `base` and `new` have the size of `dirty`'s frame.
+    pub(crate) fn detect(
+        &mut self,
+        base: &FrameView<'_>,
+        new: &FrameView<'_>,
+        dirty: &mut DirtyMap,
+    ) -> Vec<Op> {
+        let candidates = self.candidates(base, new, dirty);
+        let mut masks: Vec<DirtyMap> = candidates.iter().map(|_| empty_like(dirty)).collect();
+        for (col, row) in dirty.iter_dirty().collect::<Vec<_>>() {
+            let block = dirty.block_rect(col, row);
+            if let Some(i) = candidates
+                .iter()
+                .position(|&v| block_moved(base, new, block, v))
+            {
+                masks[i].set(col, row, true);
+            }
+        }
+        let mut ops: Vec<(Op, Vector)> = Vec::new();
+        for (&vector, mask) in candidates.iter().zip(&masks) {
+            let mut rects = planner::merge(mask, u32::MAX);
+            // Copy the rect nearest the motion's front first: its source is not read again.
+            rects.sort_by_key(|r| {
+                (
+                    r.y as i64 * vector.1.signum() as i64,
+                    r.x as i64 * vector.0.signum() as i64,
+                )
+            });
+            for rect in rects {
+                let src = Rect::new(
+                    (rect.x as i32 + vector.0) as u32,
+                    (rect.y as i32 + vector.1) as u32,
+                    rect.width,
+                    rect.height,
+                );
+                ops.push((
+                    Op::CopyRect {
+                        src,
+                        dst_x: rect.x,
+                        dst_y: rect.y,
+                    },
+                    vector,
+                ));
+            }
+        }
+        // Keep a copy only if no earlier copy wrote into its source.
+        let mut kept: Vec<Op> = Vec::new();
+        let mut used = Vec::new();
+        for (op, vector) in ops {
+            let Op::CopyRect { src, .. } = op else {
+                continue;
+            };
+            if kept.iter().any(|k| k.rect().intersect(&src).is_some()) {
+                continue;
+            }
+            for block in crate::cache::blocks_inside(op.rect(), dirty.width(), dirty.height()) {
+                dirty.set(
+                    block.x / dirty.block_size(),
+                    block.y / dirty.block_size(),
+                    false,
+                );
+            }
+            if !used.contains(&vector) {
+                used.push(vector);
+            }
+            kept.push(op);
+        }
+        self.previous = used;
+        kept
+    }
+
+    /// Last frame's vectors, then the best-voted probe offsets.
+    fn candidates(
+        &self,
+        base: &FrameView<'_>,
+        new: &FrameView<'_>,
+        dirty: &DirtyMap,
+    ) -> Vec<Vector> {
+        let mut votes: HashMap<Vector, u32> = HashMap::new();
+        let columns: Vec<u32> = (0..dirty.cols())
+            .filter(|&c| (0..dirty.rows()).filter(|&r| dirty.is_dirty(c, r)).count() >= 2)
+            .collect();
+        let step = columns.len().div_ceil(PROBE_COLUMNS).max(1);
+        for &col in columns.iter().step_by(step) {
+            let rows: Vec<u32> = (0..dirty.rows())
+                .filter(|&r| dirty.is_dirty(col, r))
+                .collect();
+            let picks = [0, rows.len() / 2, rows.len() - 1];
+            for &i in picks.iter().take(PROBES_PER_COLUMN) {
+                let block = dirty.block_rect(col, rows[i]);
+                if let Some(y) = distinctive_row(new, block) {
+                    for vector in probe(base, new, block.x, y, block.width) {
+                        *votes.entry(vector).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut voted: Vec<(Vector, u32)> = votes.into_iter().filter(|&(_, n)| n >= 2).collect();
+        voted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut candidates = self.previous.clone();
+        for (vector, _) in voted.into_iter().take(MAX_VOTED) {
+            if !candidates.contains(&vector) {
+                candidates.push(vector);
+            }
+        }
+        candidates
+    }
+}
+
+fn empty_like(map: &DirtyMap) -> DirtyMap {
+    DirtyMap::new(map.width(), map.height(), map.block_size())
+}
+
+/// The bytes of `width` pixels from (`x`, `y`).
+fn segment<'a>(view: &FrameView<'a>, x: u32, y: u32, width: u32) -> &'a [u8] {
+    &view.row(y)[x as usize * 4..(x + width) as usize * 4]
+}
+
+/// A row of `block` (not its frame's first) whose segment is not one flat colour and differs
+/// from the row above: that edge, with the row above it, says where it came from, where a
+/// flat row or the inside of a flat shape would match everywhere.
+fn distinctive_row(view: &FrameView<'_>, block: Rect) -> Option<u32> {
+    let middle = block.y + block.height / 2;
+    (middle..block.y + block.height)
+        .chain(block.y..middle)
+        .find(|&y| {
+            let seg = segment(view, block.x, y, block.width);
+            let flat = seg.chunks_exact(4).all(|px| px == &seg[..4]);
+            y > 0 && !flat && seg != segment(view, block.x, y - 1, block.width)
+        })
+}
+
+/// Offsets under which the probe of `new` (the segment at (`x`, `y`) and the one above it)
+/// appears in `base`, along its column (within half the height) and along its row (within
+/// half the width); empty when it appears too often to say anything.
+fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) -> Vec<Vector> {
+    let (seg, above) = (segment(new, x, y, width), segment(new, x, y - 1, width));
+    let head = |s: &[u8]| u64::from_le_bytes(s[..8].try_into().unwrap_or([0; 8]));
+    let same = |bx: u32, by: u32| {
+        let other = segment(base, bx, by, width);
+        head(other) == head(seg) && other == seg && segment(base, bx, by - 1, width) == above
+    };
+    let (w, h) = (base.width(), base.height());
+    let mut found = Vec::new();
+    let (y0, y1) = (y.saturating_sub(h / 2).max(1), (y + h / 2).min(h - 1));
+    for by in (y0..=y1).filter(|&by| by != y) {
+        if same(x, by) {
+            found.push((0, by as i32 - y as i32));
+        }
+    }
+    let (x0, x1) = (x.saturating_sub(w / 2), (x + w / 2).min(w - width));
+    for bx in (x0..=x1).filter(|&bx| bx != x) {
+        if same(bx, y) {
+            found.push((bx as i32 - x as i32, 0));
+        }
+    }
+    if found.len() > MAX_MATCHES_PER_PROBE || width < 2 {
+        found.clear();
+    }
+    found
+}
+
+/// True when every pixel of `block` in `new` equals `base` at the block moved by `vector`.
+fn block_moved(base: &FrameView<'_>, new: &FrameView<'_>, block: Rect, (dx, dy): Vector) -> bool {
+    let (sx, sy) = (block.x as i64 + dx as i64, block.y as i64 + dy as i64);
+    let fits = sx >= 0
+        && sy >= 0
+        && sx + block.width as i64 <= base.width() as i64
+        && sy + block.height as i64 <= base.height() as i64;
+    fits && (0..block.height).all(|i| {
+        segment(new, block.x, block.y + i, block.width)
+            == segment(base, sx as u32, sy as u32 + i, block.width)
+    })
+}
+
+#[cfg(test)]
+mod tests;

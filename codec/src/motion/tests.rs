@@ -1,0 +1,147 @@
+//! Motion tests: scrolled regions are found, copies are exact, and only exposed strips stay dirty.
+
+use super::*;
+use crate::{compositor, diff, Frame, BLOCK_SIZE};
+
+/// A page of pseudo-text: lines of random "glyph" runs on a light background.
+fn page(width: u32, height: u32, seed: u64) -> Frame {
+    let mut frame = Frame::filled(width, height, [250, 250, 250, 255]).unwrap();
+    let mut state = seed | 1;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut view = frame.view_mut();
+    for line in 0..height / 14 {
+        for word in 0..width / 40 {
+            if next() % 5 == 0 {
+                continue;
+            }
+            let x = word * 40 + (next() % 8) as u32;
+            let w = 8 + (next() % 24) as u32;
+            let shade = (next() % 120) as u8;
+            let rect = Rect::new(x, line * 14 + 3, w.min(width - x), 8);
+            view.sub_mut(rect)
+                .unwrap()
+                .fill([shade, shade, shade + 10, 255]);
+        }
+    }
+    frame
+}
+
+/// Copies `content` rows scrolled by `dy` into `pane` of `frame` (content row `y + offset`).
+fn show(frame: &mut Frame, content: &Frame, pane: Rect, offset: u32) {
+    let src = content
+        .view()
+        .sub(Rect::new(0, offset, pane.width, pane.height))
+        .unwrap();
+    frame
+        .view_mut()
+        .sub_mut(pane)
+        .unwrap()
+        .copy_from(&src)
+        .unwrap();
+}
+
+/// Runs detection, applies the copies to `base` as a viewer would, and checks every block
+/// that was cleared from the dirty map now equals `new`.
+fn detect_and_check(
+    motion: &mut Motion,
+    base: &Frame,
+    new: &Frame,
+) -> (Vec<Op>, DirtyMap, DirtyMap) {
+    let before = diff(&base.view(), &new.view()).unwrap();
+    let mut dirty = before.clone();
+    let ops = motion.detect(&base.view(), &new.view(), &mut dirty);
+    let mut viewer = base.clone();
+    for op in &ops {
+        let Op::CopyRect { src, dst_x, dst_y } = *op else {
+            panic!("not a copy: {op:?}")
+        };
+        compositor::validate(op, base.width(), base.height()).unwrap();
+        compositor::copy_rect(&mut viewer, src, dst_x, dst_y);
+    }
+    for (col, row) in before.iter_dirty() {
+        if !dirty.is_dirty(col, row) {
+            let block = before.block_rect(col, row);
+            assert!(
+                viewer.view().sub(block).unwrap().row(0) == new.view().sub(block).unwrap().row(0)
+                    && (0..block.height).all(|y| viewer.view().sub(block).unwrap().row(y)
+                        == new.view().sub(block).unwrap().row(y)),
+                "block ({col},{row}) cleared but wrong after the copies"
+            );
+        }
+    }
+    (ops, before, dirty)
+}
+
+#[test]
+fn a_scrolled_pane_becomes_copies_and_only_the_exposed_strip_stays_dirty() {
+    let (w, h) = (1280u32, 720u32);
+    let content = page(1000, 3000, 7);
+    // A browser-like window: fixed header and sidebar; the pane starts off the block grid.
+    let pane = Rect::new(203, 77, 1000, 600);
+    let mut base = Frame::filled(w, h, [60, 60, 60, 255]).unwrap();
+    base.view_mut()
+        .sub_mut(Rect::new(0, 0, w, 70))
+        .unwrap()
+        .fill([200, 120, 40, 255]);
+    show(&mut base, &content, pane, 100);
+    let mut motion = Motion::default();
+    for (step, dy) in [3u32, 3, 17, 40].into_iter().enumerate() {
+        let offset = 100 + [3, 6, 23, 63][step] - dy;
+        let mut new = base.clone();
+        show(&mut new, &content, pane, offset + dy);
+        let (ops, before, after) = detect_and_check(&mut motion, &base, &new);
+        assert!(!ops.is_empty(), "scroll by {dy} not found");
+        // What is left: the strip the scroll exposed, and the columns of blocks the pane's
+        // unaligned left and right edges cut (static and moving pixels in one block).
+        let exposed_rows = (dy + 2 * BLOCK_SIZE).div_ceil(BLOCK_SIZE) + 1;
+        let edge_blocks = 2 * before.rows();
+        let budget = exposed_rows as usize * before.cols() as usize + edge_blocks as usize;
+        assert!(
+            after.count() <= budget,
+            "dy {dy}: {} of {} blocks still dirty (budget {budget})",
+            after.count(),
+            before.count()
+        );
+
+        base = new;
+    }
+}
+
+#[test]
+fn horizontal_scroll_is_found() {
+    let content = page(3000, 400, 9);
+    let pane = Rect::new(64, 64, 1024, 320);
+    let mut base = Frame::filled(1280, 480, [30, 30, 30, 255]).unwrap();
+    show(&mut base, &content, pane, 0);
+    let mut new = base.clone();
+    let src = content.view().sub(Rect::new(45, 0, 1024, 320)).unwrap();
+    new.view_mut()
+        .sub_mut(pane)
+        .unwrap()
+        .copy_from(&src)
+        .unwrap();
+    let (ops, before, after) = detect_and_check(&mut Motion::default(), &base, &new);
+    assert!(ops
+        .iter()
+        .any(|op| matches!(op, Op::CopyRect { src, dst_x, .. } if src.x == dst_x + 45)));
+    assert!(
+        after.count() * 3 < before.count(),
+        "{} of {} still dirty",
+        after.count(),
+        before.count()
+    );
+}
+
+#[test]
+fn unrelated_changes_give_no_copies() {
+    let base = page(640, 480, 1);
+    let new = page(640, 480, 2);
+    let (ops, before, after) = detect_and_check(&mut Motion::default(), &base, &new);
+    assert!(ops.is_empty(), "{ops:?}");
+    assert_eq!(before, after);
+}
