@@ -8,8 +8,8 @@
 //! [`Error`]; nothing here panics on input.
 
 mod cache;
-pub mod convert;
 mod compositor;
+pub mod convert;
 mod cpu;
 mod differ;
 mod error;

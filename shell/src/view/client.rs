@@ -30,8 +30,14 @@ pub(super) struct Outcome {
     pub(super) clean: bool,
 }
 
+/// Refresh requests a session may need before the viewer gives up on the host.
+const MAX_REFRESHES: u32 = 3;
+
 struct Watch {
     decoder: Option<ViewerDecoder>,
+    /// Refresh requests sent; updates are skipped (but acknowledged) until a keyframe.
+    refreshes: u32,
+    awaiting_keyframe: bool,
     recorder: Option<Y4mRecorder>,
     frames: u64,
     bytes: u64,
@@ -51,6 +57,8 @@ pub(super) async fn run(args: &ViewArgs) -> anyhow::Result<Outcome> {
     println!("Code proven. Waiting for the customer to allow you to watch…");
     let mut watch = Watch {
         decoder: None,
+        refreshes: 0,
+        awaiting_keyframe: false,
         recorder: None,
         frames: 0,
         bytes: 0,
@@ -144,14 +152,45 @@ async fn watch_loop(
                     bail!("the host sent an update before its Hello");
                 };
                 let start = Instant::now();
-                if let Err(e) = decoder.apply(&update.update) {
-                    let text = format!("undecodable update {}: {e}", update.sequence);
-                    let _ = send(
+                if update.update.keyframe {
+                    watch.awaiting_keyframe = false;
+                }
+                if watch.awaiting_keyframe {
+                    // Built on state we dropped: acknowledge it (flow control) but do not draw it.
+                    send(
                         tls,
-                        &ViewerMessage::Bye(bye(ByeReason::ProtocolError, &text)),
+                        &ViewerMessage::Ack {
+                            sequence: update.sequence,
+                        },
                     )
-                    .await;
-                    bail!(text);
+                    .await?;
+                    continue;
+                }
+                if let Err(e) = decoder.apply(&update.update) {
+                    // The framebuffer is unchanged (updates apply all or nothing). A cache miss or
+                    // a lost compression stream means host and viewer disagree: ask for a
+                    // keyframe rather than show wrong pixels — a few times, then give up.
+                    let text = format!("undecodable update {}: {e}", update.sequence);
+                    if watch.refreshes >= MAX_REFRESHES {
+                        let _ = send(
+                            tls,
+                            &ViewerMessage::Bye(bye(ByeReason::ProtocolError, &text)),
+                        )
+                        .await;
+                        bail!(text);
+                    }
+                    eprintln!("{text}; asking the host for a refresh");
+                    watch.refreshes += 1;
+                    watch.awaiting_keyframe = true;
+                    send(tls, &ViewerMessage::RefreshRequest).await?;
+                    send(
+                        tls,
+                        &ViewerMessage::Ack {
+                            sequence: update.sequence,
+                        },
+                    )
+                    .await?;
+                    continue;
                 }
                 watch.decode += start.elapsed();
                 send(
