@@ -1,7 +1,8 @@
 //! Tile codec benches: palette (+zstd) and AV1 (rav1e/dav1d) encode and decode by size
 //! (64², 256², 1080p) and content (text, UI, photo). Also prints, once, the bytes per case and
 //! the session-stream vs per-tile comparison on real-looking sessions (with
-//! `TILE_SESSION_REPORT=1`: it encodes whole sessions in 16 configurations).
+//! `TILE_SESSION_REPORT=1`: it encodes whole sessions in 16 configurations) and a rav1e
+//! settings sweep on a 256² photo tile (with `TILE_AV1_SWEEP=1`).
 //!
 //! Text and UI come from the capture crate's seeded scenes (anti-aliased DejaVu text, window
 //! chrome); photo content is generated here (seeded gradients and value noise).
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use meekijk_capture::{Scene, Source, Synthetic};
 use meekijk_codec::tile::{
-    classify, max_colours_for, Av1Config, Av1Decoder, Av1Encoder, Class, PaletteConfig,
+    classify, max_colours_for, Av1Config, Av1Decoder, Av1Encoder, Av1Preset, Class, PaletteConfig,
     PaletteDecoder, PaletteEncoder, Quality, DEFAULT_MAX_COLOURS,
 };
 use meekijk_codec::{Frame, FrameView, Op, Rect};
@@ -361,10 +362,68 @@ fn session_report() {
     }
 }
 
+/// Prints ms (median of 5), bytes and PSNR of a 256² photo tile per rav1e setting: the data
+/// behind [`Av1Config::default`].
+fn av1_sweep(contents: &Contents) {
+    let tile = contents.tile("photo", 256, 256);
+    let mut decoder = Av1Decoder::new().expect("decoder");
+    let mut out = Frame::new(256, 256).expect("frame");
+    let partitions = [
+        None,
+        Some((8, 32)),
+        Some((16, 32)),
+        Some((16, 64)),
+        Some((32, 32)),
+    ];
+    for speed in [10, 9, 8, 7, 6] {
+        for partition in partitions {
+            if partition.is_some() && speed != 10 && speed != 8 {
+                continue;
+            }
+            for quantizer in [20, 40, 60, 80, 100, 120, 140, 160, 180] {
+                let preset = Av1Preset {
+                    speed,
+                    quantizer,
+                    partition,
+                };
+                let config = Av1Config {
+                    hot: preset,
+                    ..Av1Config::default()
+                };
+                let encoder = Av1Encoder::new(config).expect("encoder");
+                let mut times = Vec::new();
+                let mut len = 0;
+                for _ in 0..5 {
+                    let start = Instant::now();
+                    let op = encoder.encode_rect(&tile.view(), tile.rect(), Quality::Hot);
+                    times.push(start.elapsed());
+                    let Ok(Op::Av1 { data, .. }) = op else {
+                        unreachable!()
+                    };
+                    len = data.len();
+                    decoder
+                        .decode_into(&data, &mut out.view_mut())
+                        .expect("decode");
+                }
+                times.sort();
+                eprintln!(
+                    "av1 sweep 256/photo speed {speed} partition {partition:?} q {quantizer}: \
+                     {:.2} ms, {len} bytes, {:.2} dB",
+                    times[2].as_secs_f64() * 1e3,
+                    psnr(&tile.view(), &out.view())
+                );
+            }
+        }
+    }
+}
+
 fn tiles(c: &mut Criterion) {
     let contents = Contents::new();
     if std::env::var_os("TILE_SESSION_REPORT").is_some() {
         session_report();
+    }
+    if std::env::var_os("TILE_AV1_SWEEP").is_some() {
+        av1_sweep(&contents);
     }
     palette(c, &contents);
     av1(c, &contents);

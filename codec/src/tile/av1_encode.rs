@@ -51,13 +51,19 @@ pub struct Av1Config {
 }
 
 impl Default for Av1Config {
-    /// The settings measured on the tile bench (see the module docs of [`crate::tile`]).
+    /// The settings chosen on the tile bench's rav1e sweep (`TILE_AV1_SWEEP=1`), 256² photo
+    /// tile, single thread. Speed presets 6–10 cost 36/26/12/15/9 ms at quantizer 120 for
+    /// bytes within 5% of each other; partition ranges other than speed 10's fixed 32×32
+    /// (8–32, 16–32, 16–64) were 1.2–2× slower for ≤5% fewer bytes. Hot: speed 10,
+    /// quantizer 120 (43.6 dB, 0.8 KB). Refined: speed 8, quantizer 15 (45.7 dB, 5.5 KB);
+    /// 45 dB needs ≤ 20 on other crops because the 8-bit YUV round trip alone caps photo
+    /// content near 48 dB.
     fn default() -> Self {
         Self {
             chroma: Chroma::Yuv444,
             hot: Av1Preset {
                 speed: 10,
-                quantizer: 140,
+                quantizer: 120,
                 partition: None,
             },
             refined: Av1Preset {
