@@ -65,6 +65,27 @@ fn seed_corpora_replay_cleanly() {
     }
 }
 
+/// The wire targets are seeded with the golden vectors; after a format change re-blesses them,
+/// stale seeds would only teach the fuzzer an obsolete format.
+#[test]
+fn wire_seed_corpora_hold_the_current_golden_vectors() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/wire");
+    for entry in std::fs::read_dir(&golden).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        for target in ["wire_decode", "wire_round_trip"] {
+            let seed = fuzz_dir().join("corpus").join(target).join(name);
+            assert!(
+                std::fs::read(&seed).is_ok_and(|s| s == bytes),
+                "{} is missing or stale: cp {}/*.bin fuzz/corpus/{target}/",
+                seed.display(),
+                golden.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn found_crashes_stay_fixed() {
     replay(&fuzz_dir().join("regressions"));
