@@ -13,8 +13,8 @@ use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
 use crate::motion::Motion;
 use crate::tile::{
-    classify, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder, Quality,
-    DEFAULT_MAX_COLOURS, MAX_PALETTE,
+    classify, max_colours_for, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder,
+    Quality, DEFAULT_MAX_COLOURS, MAX_PALETTE,
 };
 use crate::{
     diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update, BLOCK_SIZE,
@@ -404,15 +404,10 @@ impl HostEncoder {
         Ok(())
     }
 
-    /// The most colours `rect` may have to be coded as a palette: the configured bound, and
-    /// at most one colour per 4 pixels. Text and UI repeat their colours (background, glyph
-    /// fills) many times; natural content has a new colour at almost every pixel, which is
-    /// what tells a small photo block from a text block of as many colours.
+    /// The most colours `rect` may have to be coded as a palette: the tile codec's
+    /// area-scaled bound ([`max_colours_for`]), capped by the configuration.
     fn palette_limit(&self, rect: Rect) -> usize {
-        let dense = (rect.area() / 4).max(2);
-        self.config
-            .max_palette_colours
-            .min(usize::try_from(dense).unwrap_or(usize::MAX))
+        max_colours_for(rect.width, rect.height).min(self.config.max_palette_colours)
     }
 
     /// Codes a solid or few-colour rect losslessly into `ops`; false for natural content.

@@ -40,16 +40,16 @@ impl Motion {
         new: &FrameView<'_>,
         dirty: &mut DirtyMap,
     ) -> Vec<Op> {
-        let candidates = self.candidates(base, new, dirty);
-        let mut masks: Vec<DirtyMap> = candidates.iter().map(|_| empty_like(dirty)).collect();
-        for (col, row) in dirty.iter_dirty().collect::<Vec<_>>() {
-            let block = dirty.block_rect(col, row);
-            if let Some(i) = candidates
-                .iter()
-                .position(|&v| block_moved(base, new, block, v))
-            {
-                masks[i].set(col, row, true);
-            }
+        let mut candidates = self.candidates(base, new, dirty);
+        let mut masks = assign(base, new, dirty, &candidates);
+        // The vector that explains the most blocks goes first: its copies are emitted first,
+        // and blocks that several vectors explain (blank rows) should follow the main motion
+        // rather than cut it into pieces whose sources the other copies overwrite.
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(masks[i].count()));
+        if order.iter().enumerate().any(|(k, &i)| k != i) {
+            candidates = order.iter().map(|&i| candidates[i]).collect();
+            masks = assign(base, new, dirty, &candidates);
         }
         let mut ops: Vec<(Op, Vector)> = Vec::new();
         for (&vector, mask) in candidates.iter().zip(&masks) {
@@ -140,6 +140,26 @@ impl Motion {
         }
         candidates
     }
+}
+
+/// For each candidate, the dirty blocks it is the first to explain exactly.
+fn assign(
+    base: &FrameView<'_>,
+    new: &FrameView<'_>,
+    dirty: &DirtyMap,
+    candidates: &[Vector],
+) -> Vec<DirtyMap> {
+    let mut masks: Vec<DirtyMap> = candidates.iter().map(|_| empty_like(dirty)).collect();
+    for (col, row) in dirty.iter_dirty() {
+        let block = dirty.block_rect(col, row);
+        if let Some(i) = candidates
+            .iter()
+            .position(|&v| block_moved(base, new, block, v))
+        {
+            masks[i].set(col, row, true);
+        }
+    }
+    masks
 }
 
 fn empty_like(map: &DirtyMap) -> DirtyMap {

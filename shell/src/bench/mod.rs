@@ -42,6 +42,9 @@ pub(crate) struct BenchArgs {
     /// Turn the tile cache off (to measure what it saves).
     #[arg(long)]
     no_cache: bool,
+    /// Print one line per frame (blocks changed / copied / cached / refined, bytes) to stderr.
+    #[arg(long)]
+    per_frame: bool,
     /// Write one JSON object per scenario (an array) to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -92,6 +95,7 @@ fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
         fps: args.fps,
         frames,
         motion: !args.no_motion,
+        per_frame: args.per_frame,
         cache: !args.no_cache,
     };
     if let Some(path) = &args.input {

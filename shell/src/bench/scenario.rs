@@ -31,6 +31,8 @@ pub(crate) struct ScenarioSpec {
     pub(crate) motion: bool,
     /// Tile cache on.
     pub(crate) cache: bool,
+    /// Print a line per frame.
+    pub(crate) per_frame: bool,
 }
 
 /// Runs `spec` and measures every frame.
@@ -79,6 +81,17 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
         viewer.apply(&received.update)?;
         let decode_time = t1.elapsed();
 
+        if spec.per_frame {
+            eprintln!(
+                "{} frame {index}: {} changed, {} copied, {} cached, {} refined, {bytes} bytes, host {:.2} ms",
+                spec.name,
+                stats.dirty_blocks,
+                stats.copied_blocks,
+                stats.cached_blocks,
+                stats.refined_blocks,
+                host_time.as_secs_f64() * 1e3
+            );
+        }
         psnr_sum += psnr(&frame.pixels, &viewer.framebuffer())?;
         if index % SSIM_EVERY == 0 {
             ssim_sum += ssim(&frame.pixels, &viewer.framebuffer())?;
