@@ -87,6 +87,11 @@ pub struct EncodeStats {
     pub refined_blocks: usize,
 }
 
+/// Inside a rect of natural content, a block goes lossless only with at most this many
+/// colours (text, UI chrome): a dark or smooth corner of a photo or video has a few hundred
+/// colours per block, and coding those losslessly costs many times AV1's bytes.
+const MIXED_BLOCK_COLOURS: usize = 64;
+
 /// What the host knows about one differ block.
 #[derive(Debug, Clone, Copy, Default)]
 struct BlockState {
@@ -394,7 +399,8 @@ impl HostEncoder {
         for row in row0..row0 + rect.height.div_ceil(BLOCK_SIZE) {
             for col in col0..col0 + rect.width.div_ceil(BLOCK_SIZE) {
                 let block = mask.block_rect(col, row);
-                let class = classify(&frame.sub(block)?, self.palette_limit(block));
+                let limit = self.palette_limit(block).min(MIXED_BLOCK_COLOURS);
+                let class = classify(&frame.sub(block)?, limit);
                 if !self.push_lossless(block, class, ops)? {
                     natural_mask.set(col, row, true);
                 }

@@ -63,7 +63,7 @@ impl Default for Av1Config {
             chroma: Chroma::Yuv444,
             hot: Av1Preset {
                 speed: 10,
-                quantizer: 120,
+                quantizer: 150,
                 partition: None,
             },
             refined: Av1Preset {
