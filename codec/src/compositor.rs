@@ -1,23 +1,7 @@
 //! Compositor primitives: op validation against the framebuffer, fills and overlapping copies.
 
-use crate::{Error, Frame, Op, Rect, Result};
-
-fn check(rect: Rect, width: u32, height: u32) -> Result<()> {
-    if rect.is_empty() {
-        return Err(Error::ZeroSize {
-            width: rect.width,
-            height: rect.height,
-        });
-    }
-    if !rect.fits_in(width, height) {
-        return Err(Error::RectOutOfBounds {
-            rect,
-            width,
-            height,
-        });
-    }
-    Ok(())
-}
+use crate::frame::check_rect;
+use crate::{Frame, Op, Rect, Result};
 
 /// Checks that every pixel `op` reads or writes lies inside a `width`×`height` framebuffer.
 ///
@@ -25,9 +9,9 @@ fn check(rect: Rect, width: u32, height: u32) -> Result<()> {
 /// [`Error::ZeroSize`] for an empty rect, [`Error::RectOutOfBounds`] for one that does not fit.
 pub(crate) fn validate(op: &Op, width: u32, height: u32) -> Result<()> {
     if let Op::CopyRect { src, .. } = op {
-        check(*src, width, height)?;
+        check_rect(*src, width, height)?;
     }
-    check(op.rect(), width, height)
+    check_rect(op.rect(), width, height)
 }
 
 /// Copies `src` to the same-sized rect at (`dst_x`, `dst_y`) like `memmove`: overlapping
@@ -53,6 +37,7 @@ pub(crate) fn copy_rect(frame: &mut Frame, src: Rect, dst_x: u32, dst_y: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn numbered(width: u32, height: u32) -> Frame {
         let data = (0..width * height)

@@ -5,8 +5,8 @@ use crate::{Error, Rect, Result};
 /// The largest accepted width or height (8K and a margin); bounds every allocation.
 pub const MAX_DIMENSION: u32 = 16_384;
 
-/// Checks a size and stride against a buffer length.
-fn check_layout(len: usize, width: u32, height: u32, stride: usize) -> Result<()> {
+/// Checks that a picture size is usable: 1..=[`MAX_DIMENSION`] each way.
+pub(crate) fn check_size(width: u32, height: u32) -> Result<()> {
     if width == 0 || height == 0 {
         return Err(Error::ZeroSize { width, height });
     }
@@ -17,6 +17,12 @@ fn check_layout(len: usize, width: u32, height: u32, stride: usize) -> Result<()
             max: MAX_DIMENSION,
         });
     }
+    Ok(())
+}
+
+/// Checks a size and stride against a buffer length.
+fn check_layout(len: usize, width: u32, height: u32, stride: usize) -> Result<()> {
+    check_size(width, height)?;
     let row = width as usize * 4;
     if stride < row {
         return Err(Error::StrideTooSmall { stride, min: row });
@@ -34,7 +40,8 @@ fn check_layout(len: usize, width: u32, height: u32, stride: usize) -> Result<()
     Ok(())
 }
 
-fn check_rect(rect: Rect, width: u32, height: u32) -> Result<()> {
+/// Checks that `rect` has pixels and lies inside a `width`×`height` picture.
+pub(crate) fn check_rect(rect: Rect, width: u32, height: u32) -> Result<()> {
     if rect.is_empty() {
         return Err(Error::ZeroSize {
             width: rect.width,

@@ -14,7 +14,8 @@ use yuvutils_rs::{
     YuvStandardMatrix,
 };
 
-use crate::{CpuLevel, Error, FrameView, FrameViewMut, Rect, Result, MAX_DIMENSION};
+use crate::frame::check_size;
+use crate::{CpuLevel, Error, FrameView, FrameViewMut, Rect, Result};
 
 /// Chroma subsampling of a [`YuvImage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -77,16 +78,7 @@ impl YuvImage {
     /// # Errors
     /// [`Error::ZeroSize`] or [`Error::TooLarge`] for an unusable size.
     pub fn resize(&mut self, width: u32, height: u32) -> Result<()> {
-        if width == 0 || height == 0 {
-            return Err(Error::ZeroSize { width, height });
-        }
-        if width > MAX_DIMENSION || height > MAX_DIMENSION {
-            return Err(Error::TooLarge {
-                width,
-                height,
-                max: MAX_DIMENSION,
-            });
-        }
+        check_size(width, height)?;
         self.width = width;
         self.height = height;
         let luma = width as usize * height as usize;

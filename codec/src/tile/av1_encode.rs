@@ -55,7 +55,9 @@ impl Default for Av1Config {
     /// tile, single thread. Speed presets 6–10 cost 36/26/12/15/9 ms at quantizer 120 for
     /// bytes within 5% of each other; partition ranges other than speed 10's fixed 32×32
     /// (8–32, 16–32, 16–64) were 1.2–2× slower for ≤5% fewer bytes. Hot: speed 10,
-    /// quantizer 120 (43.6 dB, 0.8 KB). Refined: speed 8, quantizer 15 (45.7 dB, 5.5 KB);
+    /// quantizer 150: on the `video` scene (960×540 of moving texture, `meekijk bench`)
+    /// quantizer 120/150/170 gave 13.9/5.8/3.6 Mbit/s at 41.7/39.7/38.7 dB frame PSNR, and
+    /// 150 keeps photo tiles above the 38 dB bar. Refined: speed 8, quantizer 15 (45.7 dB, 5.5 KB);
     /// 45 dB needs ≤ 20 on other crops because the 8-bit YUV round trip alone caps photo
     /// content near 48 dB.
     fn default() -> Self {

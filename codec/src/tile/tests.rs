@@ -87,20 +87,7 @@ pub(super) fn photo_frame(width: u32, height: u32, seed: u64) -> Frame {
 }
 
 fn psnr(a: &FrameView<'_>, b: &FrameView<'_>) -> f64 {
-    let mut sum = 0u64;
-    for y in 0..a.height() {
-        for (pa, pb) in a.row(y).chunks_exact(4).zip(b.row(y).chunks_exact(4)) {
-            for c in 0..3 {
-                let d = pa[c] as i64 - pb[c] as i64;
-                sum += (d * d) as u64;
-            }
-        }
-    }
-    let mse = sum as f64 / (a.width() as f64 * a.height() as f64 * 3.0);
-    if mse == 0.0 {
-        return f64::INFINITY;
-    }
-    10.0 * (255.0 * 255.0 / mse).log10()
+    crate::metrics::psnr(a, b).expect("same sizes")
 }
 
 fn palette_of(frame: &Frame) -> Palette {
