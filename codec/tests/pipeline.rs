@@ -250,3 +250,92 @@ fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
         ]));
     }
 }
+
+#[test]
+fn caret_blink_costs_no_encodes_after_its_first_cycle() {
+    let (mut host, mut viewer) = pair();
+    let text = text_frame(W, H, 8);
+    let mut caret = text.clone();
+    caret
+        .view_mut()
+        .sub_mut(Rect::new(401, 300, 2, 16))
+        .unwrap()
+        .fill([230, 230, 230, 255]);
+    for blink in 0..8 {
+        let frame = if blink % 2 == 0 { &caret } else { &text };
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        assert!(viewer.framebuffer().data() == frame.data(), "blink {blink}");
+        if blink >= 3 {
+            assert!(!update.is_empty());
+            assert!(
+                update
+                    .ops
+                    .iter()
+                    .all(|op| matches!(op, Op::CacheHit { .. })),
+                "blink {blink} encoded pixels: {:?}",
+                update.ops
+            );
+        }
+    }
+}
+
+#[test]
+fn switching_back_to_a_screen_seen_before_is_all_cache_hits() {
+    let (mut host, mut viewer) = pair();
+    let editor = text_frame(W, H, 10);
+    let mut other = text_frame(W, H, 11);
+    paint_photo(&mut other, Rect::new(700, 100, 300, 200), 0, 3);
+    let first = host.encode(&editor.view()).unwrap();
+    viewer.apply(&first).unwrap();
+    viewer.apply(&host.encode(&other.view()).unwrap()).unwrap();
+    let back = host.encode(&editor.view()).unwrap();
+    viewer.apply(&back).unwrap();
+    assert!(viewer.framebuffer().data() == editor.data());
+    assert!(
+        back.ops.iter().all(|op| matches!(op, Op::CacheHit { .. })),
+        "{:?}",
+        back.ops
+            .iter()
+            .find(|op| !matches!(op, Op::CacheHit { .. }))
+    );
+}
+
+#[test]
+fn a_scrolling_pane_is_sent_as_copies_and_stays_bit_exact() {
+    let (mut host, mut viewer) = pair();
+    let page = text_frame(900, 3000, 12);
+    let pane = Rect::new(301, 90, 900, 560);
+    let mut frame = text_frame(W, H, 13);
+    let mut total_copied = 0;
+    for (step, offset) in [0u32, 4, 8, 12, 30, 60, 61, 62, 100]
+        .into_iter()
+        .enumerate()
+    {
+        let src = page
+            .view()
+            .sub(Rect::new(0, offset, pane.width, pane.height))
+            .unwrap();
+        frame
+            .view_mut()
+            .sub_mut(pane)
+            .unwrap()
+            .copy_from(&src)
+            .unwrap();
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        // Never wrong pixels: the viewer matches the source after every frame.
+        assert!(viewer.framebuffer().data() == frame.data(), "step {step}");
+        if step > 0 {
+            assert!(
+                update
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op, Op::CopyRect { .. })),
+                "step {step}: no copy"
+            );
+            total_copied += host.last_stats().copied_blocks;
+        }
+    }
+    assert!(total_copied > 8 * 200, "only {total_copied} blocks copied");
+}
