@@ -13,8 +13,8 @@ use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
 use crate::motion::Motion;
 use crate::tile::{
-    classify, max_colours_for, Av1Config, Av1Encoder, Class, PaletteConfig, PaletteEncoder,
-    Quality, DEFAULT_MAX_COLOURS, MAX_PALETTE,
+    classify, Av1Config, Av1Encoder, Class, Palette, PaletteConfig, PaletteEncoder, Quality,
+    DEFAULT_MAX_COLOURS, MAX_PALETTE,
 };
 use crate::{
     diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update, BLOCK_SIZE,
@@ -87,10 +87,22 @@ pub struct EncodeStats {
     pub refined_blocks: usize,
 }
 
-/// Inside a rect of natural content, a block goes lossless only with at most this many
-/// colours (text, UI chrome): a dark or smooth corner of a photo or video has a few hundred
-/// colours per block, and coding those losslessly costs many times AV1's bytes.
+/// Inside a rect of natural content, a block of more than this many colours goes lossless
+/// only when one colour (a background) covers at least a quarter of it. Anti-aliased text
+/// has a few hundred colours per block around a dominant background; a dark or smooth
+/// corner of a photo or video has as many colours and none dominant, and coding those
+/// losslessly costs many times AV1's bytes.
 const MIXED_BLOCK_COLOURS: usize = 64;
+
+/// True when one colour covers at least an eighth of the palette's pixels.
+fn has_background(palette: &Palette) -> bool {
+    let mut counts = vec![0u32; palette.colours.len()];
+    for &i in &palette.indices {
+        counts[usize::from(i)] += 1;
+    }
+    let most = counts.into_iter().max().unwrap_or(0) as usize;
+    most * 8 >= palette.indices.len()
+}
 
 /// What the host knows about one differ block.
 #[derive(Debug, Clone, Copy, Default)]
@@ -399,8 +411,14 @@ impl HostEncoder {
         for row in row0..row0 + rect.height.div_ceil(BLOCK_SIZE) {
             for col in col0..col0 + rect.width.div_ceil(BLOCK_SIZE) {
                 let block = mask.block_rect(col, row);
-                let limit = self.palette_limit(block).min(MIXED_BLOCK_COLOURS);
-                let class = classify(&frame.sub(block)?, limit);
+                let class = match classify(&frame.sub(block)?, self.palette_limit(block)) {
+                    Class::Palette(p)
+                        if p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p) =>
+                    {
+                        Class::Natural
+                    }
+                    class => class,
+                };
                 if !self.push_lossless(block, class, ops)? {
                     natural_mask.set(col, row, true);
                 }
@@ -410,10 +428,16 @@ impl HostEncoder {
         Ok(())
     }
 
-    /// The most colours `rect` may have to be coded as a palette: the tile codec's
-    /// area-scaled bound ([`max_colours_for`]), capped by the configuration.
+    /// The most colours `rect` may have to be coded as a palette: the configured bound, and
+    /// at most one colour per 4 pixels. Text and UI repeat their colours (background, glyph
+    /// fills) many times; natural content has a new colour at almost every pixel. (The tile
+    /// codec's `max_colours_for`, one per 16 pixels, sent anti-aliased text strips exposed by
+    /// scrolling to AV1: `page-scroll` lost bit-exactness, 99 → 71 dB.)
     fn palette_limit(&self, rect: Rect) -> usize {
-        max_colours_for(rect.width, rect.height).min(self.config.max_palette_colours)
+        let dense = usize::try_from(rect.area() / 4)
+            .unwrap_or(usize::MAX)
+            .max(2);
+        self.config.max_palette_colours.min(dense)
     }
 
     /// Codes a solid or few-colour rect losslessly into `ops`; false for natural content.

@@ -38,7 +38,7 @@ fn bench(args: &[&str]) -> (String, Value) {
 fn json_report_is_complete_and_consistent() {
     let (table, report) = bench(&[
         "--scenario",
-        "typing,window-drag",
+        "typing,page-scroll,window-drag",
         "--frames",
         "12",
         "--size",
@@ -51,7 +51,7 @@ fn json_report_is_complete_and_consistent() {
         "{table}"
     );
     let items = report.as_array().unwrap();
-    assert_eq!(items.len(), 2);
+    assert_eq!(items.len(), 3);
     for item in items {
         for key in [
             "scenario",
@@ -93,9 +93,9 @@ fn json_report_is_complete_and_consistent() {
             "kbps {kbps} vs {bytes} bytes"
         );
         assert!(bytes > 1000.0, "the first frame alone is a full screen");
-        // Text arrives bit-exact; the drag's wallpaper is natural content (AV1).
+        // Text arrives bit-exact, scrolled or typed; the drag's wallpaper is natural (AV1).
         let psnr = item["psnr_db"].as_f64().unwrap();
-        if item["scenario"] == "typing" {
+        if item["scenario"] == "typing" || item["scenario"] == "page-scroll" {
             assert_eq!(psnr, 99.0, "{item}");
         } else {
             assert!((30.0..=99.0).contains(&psnr), "{item}");
