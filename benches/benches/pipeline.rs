@@ -1,0 +1,107 @@
+//! The whole host pipeline per frame at 1080p (diff → motion → cache → plan → encode), and
+//! the motion search inside it, on frames of the synthetic scenes.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use meekijk_capture::{Scene, Source, Synthetic};
+use meekijk_codec::{Frame, HostConfig, HostEncoder};
+
+/// Frames `first` and `first + 1` of a scene at 1080p, with seed 7.
+fn frames(scene: Scene, first: u64) -> (Frame, Frame) {
+    let mut source = Synthetic::new(scene, 1920, 1080, 30, 7).expect("scene");
+    let mut take =
+        || Frame::from_view(&source.next_frame().expect("frame").expect("endless").pixels);
+    for _ in 0..first {
+        take();
+    }
+    (take(), take())
+}
+
+/// The first frame from `first` on that differs from the one before it, and that one.
+fn changing_pair(scene: Scene, first: u64) -> (Frame, Frame) {
+    (first..first + 300)
+        .map(|n| frames(scene, n))
+        .find(|(a, b)| a != b)
+        .expect("the scene changes")
+}
+
+/// A host that has sent `a`; the tile cache is off so that switching back and forth between
+/// two frames measures real encodes, not cache hits.
+fn host_after(a: &Frame) -> HostEncoder {
+    let mut config = HostConfig::new(a.width(), a.height());
+    config.cache_blocks = 0;
+    let mut host = HostEncoder::new(config).expect("host");
+    host.encode(&a.view()).expect("first frame");
+    host
+}
+
+fn host_pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pipeline");
+    let cases = [
+        ("host/1080p/typing", changing_pair(Scene::Typing, 20)),
+        (
+            "host/1080p/page-scroll",
+            changing_pair(Scene::PageScroll, 10),
+        ),
+        // Two different applications: every block changes, all of it text and UI.
+        (
+            "host/1080p/full-change-text",
+            (frames(Scene::Typing, 0).0, frames(Scene::PageScroll, 0).0),
+        ),
+    ];
+    for (name, (a, b)) in &cases {
+        let mut host = host_after(a);
+        let mut flip = false;
+        group.bench_function(*name, |bench| {
+            bench.iter(|| {
+                flip = !flip;
+                host.encode(black_box(&if flip { b } else { a }.view()))
+                    .expect("encode")
+            })
+        });
+    }
+    group.finish();
+}
+
+/// The motion search alone, as timed inside real encodes (`EncodeStats::motion`).
+fn motion_search(c: &mut Criterion) {
+    let mut group = c.benchmark_group("motion");
+    let cases = [
+        ("1080p/scroll", changing_pair(Scene::PageScroll, 10)),
+        (
+            "1080p/terminal-scroll",
+            changing_pair(Scene::TerminalScroll, 10),
+        ),
+        (
+            "1080p/no-scroll-full-change",
+            (frames(Scene::Typing, 0).0, frames(Scene::Switch, 0).0),
+        ),
+        ("1080p/no-scroll-typing", changing_pair(Scene::Typing, 20)),
+    ];
+    for (name, (a, b)) in &cases {
+        let mut host = host_after(a);
+        let mut flip = false;
+        group.bench_function(*name, |bench| {
+            bench.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    flip = !flip;
+                    host.encode(&if flip { b } else { a }.view())
+                        .expect("encode");
+                    total += host.last_stats().motion;
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = host_pipeline, motion_search
+}
+criterion_main!(benches);
