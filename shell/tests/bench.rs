@@ -2,11 +2,14 @@
 //! agree with each other (measured, not estimated).
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
 fn bench(args: &[&str]) -> (String, Value) {
-    let dir = std::env::temp_dir().join(format!("meekijk-bench-test-{}", std::process::id()));
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("meekijk-bench-test-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let json = dir.join("report.json");
     let svg = dir.join("report.svg");
@@ -115,4 +118,27 @@ fn unknown_scenario_is_a_clear_error() {
         err.contains("unknown scenario \"nope\"") && err.contains("typing"),
         "{err}"
     );
+}
+
+#[test]
+fn network_mode_runs_a_real_session_and_reports_latency() {
+    let (table, report) = bench(&[
+        "--scenario",
+        "typing",
+        "--frames",
+        "8",
+        "--size",
+        "320x200",
+        "--fps",
+        "20",
+        "--network",
+    ]);
+    assert!(table.contains("over TLS loopback"), "{table}");
+    let latency = &report[0]["latency_ms"];
+    let (p50, p95, p99) = (
+        latency["p50"].as_f64().unwrap(),
+        latency["p95"].as_f64().unwrap(),
+        latency["p99"].as_f64().unwrap(),
+    );
+    assert!(0.0 < p50 && p50 <= p95 && p95 <= p99, "{latency}");
 }

@@ -3,6 +3,7 @@
 //! Per frame: source → `HostEncoder::encode` (diff, plan, tile encode) → wire encode → wire
 //! decode → `ViewerDecoder::apply` → PSNR/SSIM of the viewer's framebuffer against the source.
 
+mod network;
 mod report;
 mod scenario;
 mod stats;
@@ -36,6 +37,10 @@ pub(crate) struct BenchArgs {
     /// Seed of the synthetic scenes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Also stream each scene through a real `meekijk share` → `meekijk view` session over
+    /// TLS on loopback (the consent prompts answered by the bench) and report its latency.
+    #[arg(long)]
+    network: bool,
     /// Turn scroll/move detection off (to measure what it saves).
     #[arg(long)]
     no_motion: bool,
@@ -70,7 +75,12 @@ pub(crate) fn run(args: BenchArgs) -> anyhow::Result<()> {
     let specs = specs(&args)?;
     let mut results = Vec::new();
     for spec in &specs {
-        let result = run_scenario(spec).with_context(|| format!("scenario {}", spec.name))?;
+        let mut result = run_scenario(spec).with_context(|| format!("scenario {}", spec.name))?;
+        if args.network {
+            let latency = network::latency(spec)
+                .with_context(|| format!("scenario {} over the network", spec.name))?;
+            result.latency = Some(latency);
+        }
         results.push(result);
     }
     print!("{}", report::table(&results));

@@ -35,7 +35,7 @@ pub(crate) fn json(results: &[ScenarioResult]) -> String {
                 "kbps": round(r.kbps()),
                 "psnr_db": round(r.psnr_db),
                 "ssim": (r.ssim * 1e5).round() / 1e5,
-                "latency_ms": Value::Null,
+                "latency_ms": r.latency.map_or(Value::Null, p),
                 "peak_rss_mb": round(r.peak_rss_mb),
             })
         })
@@ -80,6 +80,15 @@ pub(crate) fn table(results: &[ScenarioResult]) -> String {
             r.ssim,
             r.peak_rss_mb,
         );
+    }
+    for r in results {
+        if let Some(l) = r.latency {
+            let _ = writeln!(
+                out,
+                "{:<16} capture → viewer over TLS loopback: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+                r.name, l.p50, l.p95, l.p99
+            );
+        }
     }
     if let Some(r) = results.first() {
         let _ = writeln!(

@@ -123,6 +123,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
         psnr_db: psnr_sum / frames,
         ssim: ssim_sum / f64::from(ssim_n.max(1)),
         peak_rss_mb: peak_rss_mb(),
+        latency: None,
     })
 }
 

@@ -33,6 +33,8 @@ pub(crate) struct ScenarioResult {
     pub(crate) ssim: f64,
     /// Peak resident memory of the process so far.
     pub(crate) peak_rss_mb: f64,
+    /// Capture → viewer latency over a real session (`--network`).
+    pub(crate) latency: Option<Percentiles>,
 }
 
 /// p50, p95 and p99 in milliseconds.
@@ -129,6 +131,7 @@ mod tests {
             psnr_db: 99.0,
             ssim: 1.0,
             peak_rss_mb: 1.0,
+            latency: None,
         }
     }
 

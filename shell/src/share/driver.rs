@@ -500,8 +500,9 @@ impl Driver {
                 self.latencies[i].as_secs_f64() * 1e3
             };
             self.console.say(&format!(
-                "Capture to viewer ack: p50 {:.1} ms, p99 {:.1} ms over {} updates.",
+                "Capture to viewer ack: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms over {} updates.",
                 at(0.5),
+                at(0.95),
                 at(0.99),
                 self.latencies.len()
             ));
