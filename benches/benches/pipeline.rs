@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use meekijk_benches::photo_frame;
 use meekijk_capture::{Scene, Source, Synthetic};
 use meekijk_codec::{Frame, HostConfig, HostEncoder};
 
@@ -62,6 +63,18 @@ fn host_pipeline(c: &mut Criterion) {
             })
         });
     }
+    // A full-screen photo: every block natural, hot AV1 tiles of ≤ 256² in parallel.
+    let (a, b) = (photo_frame(1920, 1080, 1), photo_frame(1920, 1080, 2));
+    let mut host = host_after(&a);
+    let mut flip = false;
+    group.sample_size(10);
+    group.bench_function("host/1080p/full-change-photo", |bench| {
+        bench.iter(|| {
+            flip = !flip;
+            host.encode(black_box(&if flip { &b } else { &a }.view()))
+                .expect("encode")
+        })
+    });
     group.finish();
 }
 
