@@ -183,17 +183,7 @@ fn av1(c: &mut Criterion, contents: &Contents) {
 }
 
 fn psnr(a: &FrameView<'_>, b: &FrameView<'_>) -> f64 {
-    let mut sum = 0f64;
-    for y in 0..a.height() {
-        for (pa, pb) in a.row(y).chunks_exact(4).zip(b.row(y).chunks_exact(4)) {
-            for c in 0..3 {
-                let d = pa[c] as f64 - pb[c] as f64;
-                sum += d * d;
-            }
-        }
-    }
-    let mse = sum / (a.width() as f64 * a.height() as f64 * 3.0);
-    10.0 * (255.0 * 255.0 / mse.max(1e-9)).log10()
+    meekijk_codec::metrics::psnr(a, b).expect("same sizes")
 }
 
 /// Frames of `scene` (1080p) and, per frame after the first, the `GRID` tiles that changed.

@@ -26,17 +26,7 @@ fn photo_frame(width: u32, height: u32) -> Frame {
 }
 
 fn psnr(a: &FrameView<'_>, b: &FrameView<'_>) -> f64 {
-    let mut sum = 0f64;
-    for y in 0..a.height() {
-        for (pa, pb) in a.row(y).chunks_exact(4).zip(b.row(y).chunks_exact(4)) {
-            for c in 0..3 {
-                let d = pa[c] as f64 - pb[c] as f64;
-                sum += d * d;
-            }
-        }
-    }
-    let mse = sum / (a.width() as f64 * a.height() as f64 * 3.0);
-    10.0 * (255.0 * 255.0 / mse.max(1e-9)).log10()
+    meekijk_codec::metrics::psnr(a, b).expect("same sizes")
 }
 
 /// Parses a single-frame 8-bit Y4M file into a [`YuvImage`].
