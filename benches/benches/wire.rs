@@ -51,7 +51,12 @@ fn busy_update() -> HostMessage {
                     dst_x: rect.x,
                     dst_y: rect.y,
                 },
-                _ => Op::CacheHit { rect, key: seed },
+                _ => Op::CacheHit {
+                    rect,
+                    first: seed as u32,
+                    stride: 60,
+                    check: 0,
+                },
             });
         }
     }

@@ -1,21 +1,33 @@
-//! The tile cache: blocks the viewer already holds, by a content hash of their pixels.
+//! The tile cache: blocks the viewer already holds, named by a serial number.
 //!
 //! Host and viewer each keep one, and change it by the same rule in the same order, so they
 //! agree without messages: after an update, every grid block lying wholly inside a `Fill` or
-//! `Palette` op (exact pixels on both sides) is inserted, and every `CacheHit` touches its
-//! entry; the least recently used entry goes when the cache is full. The host names an entry
-//! (`Op::CacheHit`) only when its mirror holds it, so a miss on the viewer means the two
-//! disagree: an error that asks for a refresh, never wrong pixels.
+//! `Palette` op (exact pixels on both sides) is inserted under the next serial id, in raster
+//! order within the op; every cell of a `CacheHit` touches its entry; the least recently used
+//! entry goes when the cache is full; a keyframe empties the cache and restarts the ids.
+//!
+//! Ids rather than content keys go on the wire because ids inserted together are consecutive:
+//! a screen seen before comes back as a few rects of `first + row * stride + col` ids, a few
+//! bytes per rect instead of 8 per block. Each entry still carries the content key (xxh3-64)
+//! of its pixels: the host finds entries by key, and a `CacheHit` carries a check over the
+//! keys it names, so a viewer whose cache went out of step reports an error and asks for a
+//! refresh — it never paints wrong pixels silently.
 
 use std::collections::{BTreeMap, HashMap};
 
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use crate::{FrameView, Op, Rect, BLOCK_SIZE};
 
-/// Entries kept by default: two full 1080p screens of 32×32 blocks (with pixels, 32 MiB on
+mod hits;
+pub(crate) use hits::{choose, hit_ops, Placed};
+
+/// Entries kept by default: four full 1080p screens of 32×32 blocks (with pixels, 32 MiB on
 /// the viewer), so switching back to an application seen before is all hits.
 pub const DEFAULT_CACHE_BLOCKS: usize = 8192;
+
+/// Ids end here: the host sends a keyframe (which restarts them) before running out.
+pub(crate) const LAST_ID: u32 = u32::MAX;
 
 /// The content key of a rect's pixels: xxh3-64 over its size and rows. 64 bits keep the
 /// chance of any collision among the cache's entries below 10⁻¹¹.
@@ -29,7 +41,15 @@ pub(crate) fn key_of(view: &FrameView<'_>) -> u64 {
     hasher.digest()
 }
 
-/// The grid blocks (clipped to a `width`×`height` frame) that lie wholly inside `rect`.
+/// The check of a `CacheHit`: the low 32 bits of xxh3-64 over the named entries' keys (in
+/// cell order, little-endian).
+pub(crate) fn check_of(keys: impl Iterator<Item = u64>) -> u32 {
+    let bytes: Vec<u8> = keys.flat_map(u64::to_le_bytes).collect();
+    xxh3_64(&bytes) as u32
+}
+
+/// The grid blocks (clipped to a `width`×`height` frame) that lie wholly inside `rect`, in
+/// raster order.
 pub(crate) fn blocks_inside(rect: Rect, width: u32, height: u32) -> impl Iterator<Item = Rect> {
     let right = rect.right().min(u64::from(width)) as u32;
     let bottom = rect.bottom().min(u64::from(height)) as u32;
@@ -43,33 +63,81 @@ pub(crate) fn blocks_inside(rect: Rect, width: u32, height: u32) -> impl Iterato
         .filter(move |b| b.right() <= u64::from(right) && b.bottom() <= u64::from(bottom))
 }
 
-/// What an op does to the cache, in op order: the keys it touches and the blocks it inserts.
+/// The cells of a `CacheHit` rect: 32-pixel squares from its top-left corner (narrower at its
+/// right and bottom edges), each with the id it names, in raster order. `None` for an id past
+/// [`LAST_ID`].
+pub(crate) fn hit_cells(rect: Rect, first: u32, stride: u32) -> Option<Vec<(Rect, u32)>> {
+    let (cols, rows) = (
+        rect.width.div_ceil(BLOCK_SIZE),
+        rect.height.div_ceil(BLOCK_SIZE),
+    );
+    let mut cells = Vec::with_capacity(cols as usize * rows as usize);
+    for row in 0..rows {
+        for col in 0..cols {
+            let id = u64::from(first) + u64::from(row) * u64::from(stride) + u64::from(col);
+            let (x, y) = (col * BLOCK_SIZE, row * BLOCK_SIZE);
+            let cell = Rect::new(
+                rect.x + x,
+                rect.y + y,
+                BLOCK_SIZE.min(rect.width - x),
+                BLOCK_SIZE.min(rect.height - y),
+            );
+            cells.push((cell, u32::try_from(id).ok()?));
+        }
+    }
+    Some(cells)
+}
+
+/// What an op does to the cache, in op order.
 pub(crate) enum CacheEffect {
-    /// `Op::CacheHit`: the entry becomes the most recently used.
-    Touch(u64),
+    /// `Op::CacheHit`: these entries become the most recently used.
+    Touch(Vec<u32>),
     /// `Fill` / `Palette`: these blocks' final pixels go in.
     Insert(Rect),
     /// Ops whose pixels are not exact on both sides (AV1) or only move pixels (CopyRect).
     None,
 }
 
-/// The cache rule for one op.
+/// The cache rule for one op (a `CacheHit` whose ids overflow touches nothing; the viewer
+/// refuses it before).
 pub(crate) fn effect(op: &Op) -> CacheEffect {
     match op {
-        Op::CacheHit { key, .. } => CacheEffect::Touch(*key),
+        Op::CacheHit {
+            rect,
+            first,
+            stride,
+            ..
+        } => CacheEffect::Touch(
+            hit_cells(*rect, *first, *stride)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, id)| id)
+                .collect(),
+        ),
         Op::Fill { rect, .. } | Op::Palette { rect, .. } => CacheEffect::Insert(*rect),
         _ => CacheEffect::None,
     }
 }
 
-/// A bounded LRU map from content key to `V` (the pixels on the viewer, nothing on the host).
+#[derive(Debug)]
+struct Entry<V> {
+    key: u64,
+    age: u64,
+    value: V,
+}
+
+/// A bounded LRU of entries by serial id, each with its content key and a `V` (the pixels on
+/// the viewer, nothing on the host). Several entries may hold the same key.
 #[derive(Debug)]
 pub(crate) struct TileCache<V> {
     capacity: usize,
-    entries: HashMap<u64, (u64, V)>,
-    /// Use tick → key, oldest first.
-    by_age: BTreeMap<u64, u64>,
+    entries: HashMap<u32, Entry<V>>,
+    /// Key → the newest live entry holding it.
+    newest: HashMap<u64, u32>,
+    /// Use tick → id, oldest first.
+    by_age: BTreeMap<u64, u32>,
     tick: u64,
+    next_id: u32,
 }
 
 impl<V> TileCache<V> {
@@ -77,114 +145,77 @@ impl<V> TileCache<V> {
         Self {
             capacity,
             entries: HashMap::new(),
+            newest: HashMap::new(),
             by_age: BTreeMap::new(),
             tick: 0,
+            next_id: 0,
         }
     }
 
-    pub(crate) fn contains(&self, key: u64) -> bool {
-        self.entries.contains_key(&key)
+    /// The key and value of entry `id`.
+    pub(crate) fn get(&self, id: u32) -> Option<(u64, &V)> {
+        self.entries.get(&id).map(|e| (e.key, &e.value))
     }
 
-    pub(crate) fn get(&self, key: u64) -> Option<&V> {
-        self.entries.get(&key).map(|(_, v)| v)
+    /// True when entry `id` is live and holds `key`.
+    pub(crate) fn holds(&self, id: u32, key: u64) -> bool {
+        self.entries.get(&id).is_some_and(|e| e.key == key)
     }
 
-    /// Marks `key` most recently used; false when absent.
-    pub(crate) fn touch(&mut self, key: u64) -> bool {
+    /// The newest live entry holding `key`.
+    pub(crate) fn find(&self, key: u64) -> Option<u32> {
+        self.newest.get(&key).copied()
+    }
+
+    /// Ids still free before [`LAST_ID`].
+    pub(crate) fn ids_left(&self) -> u32 {
+        LAST_ID - self.next_id
+    }
+
+    /// Marks `id` most recently used; false when absent.
+    pub(crate) fn touch(&mut self, id: u32) -> bool {
         self.tick += 1;
-        let Some((age, _)) = self.entries.get_mut(&key) else {
+        let Some(entry) = self.entries.get_mut(&id) else {
             return false;
         };
-        self.by_age.remove(age);
-        *age = self.tick;
-        self.by_age.insert(self.tick, key);
+        self.by_age.remove(&entry.age);
+        entry.age = self.tick;
+        self.by_age.insert(self.tick, id);
         true
     }
 
-    /// Inserts or refreshes `key`, evicting the least recently used entry when full.
-    pub(crate) fn insert(&mut self, key: u64, value: V) {
-        if self.capacity == 0 {
-            return;
-        }
-        if self.touch(key) {
-            return;
+    /// Inserts `value` with content `key` under the next id, evicting the least recently used
+    /// entry when full. Returns the id; `None` when the cache is off or out of ids.
+    pub(crate) fn insert(&mut self, key: u64, value: V) -> Option<u32> {
+        if self.capacity == 0 || self.next_id == LAST_ID {
+            return None;
         }
         if self.entries.len() >= self.capacity {
             if let Some((_, old)) = self.by_age.pop_first() {
-                self.entries.remove(&old);
+                let evicted = self.entries.remove(&old).map(|e| e.key);
+                if let Some(key) = evicted.filter(|k| self.newest.get(k) == Some(&old)) {
+                    self.newest.remove(&key);
+                }
             }
         }
-        self.entries.insert(key, (self.tick, value));
-        self.by_age.insert(self.tick, key);
+        let id = self.next_id;
+        self.next_id += 1;
+        self.tick += 1;
+        let age = self.tick;
+        self.entries.insert(id, Entry { key, age, value });
+        self.by_age.insert(age, id);
+        self.newest.insert(key, id);
+        Some(id)
     }
 
+    /// Empties the cache and restarts the ids (a keyframe).
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
+        self.newest.clear();
         self.by_age.clear();
+        self.next_id = 0;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Frame;
-
-    #[test]
-    fn least_recently_used_goes_first() {
-        let mut cache = TileCache::new(2);
-        cache.insert(1, 'a');
-        cache.insert(2, 'b');
-        assert!(cache.touch(1));
-        cache.insert(3, 'c'); // evicts 2, the least recently used
-        assert_eq!(
-            (cache.get(1), cache.get(2), cache.get(3)),
-            (Some(&'a'), None, Some(&'c'))
-        );
-        assert!(!cache.touch(2));
-        assert_eq!(cache.entries.len(), 2);
-    }
-
-    #[test]
-    fn keys_depend_on_pixels_and_size() {
-        let a = Frame::filled(64, 32, [1, 2, 3, 255]).unwrap();
-        let mut b = a.clone();
-        let left = Rect::new(0, 0, 32, 32);
-        let right = Rect::new(32, 0, 32, 32);
-        assert_eq!(
-            key_of(&a.view().sub(left).unwrap()),
-            key_of(&a.view().sub(right).unwrap())
-        );
-        b.view_mut()
-            .sub_mut(Rect::new(40, 31, 1, 1))
-            .unwrap()
-            .fill([1, 2, 4, 255]);
-        assert_ne!(
-            key_of(&a.view().sub(right).unwrap()),
-            key_of(&b.view().sub(right).unwrap())
-        );
-        let wide = a.view().sub(Rect::new(0, 0, 64, 16)).unwrap();
-        let tall = a.view().sub(Rect::new(0, 0, 32, 32)).unwrap();
-        assert_ne!(key_of(&wide), key_of(&tall), "same bytes, other shape");
-    }
-
-    #[test]
-    fn only_whole_grid_blocks_inside_a_rect() {
-        let blocks: Vec<Rect> = blocks_inside(Rect::new(10, 0, 100, 64), 1000, 1000).collect();
-        assert_eq!(
-            blocks,
-            vec![
-                Rect::new(32, 0, 32, 32),
-                Rect::new(64, 0, 32, 32),
-                Rect::new(32, 32, 32, 32),
-                Rect::new(64, 32, 32, 32),
-            ]
-        );
-        // Clipped edge blocks count as whole at the frame's edge.
-        let edge: Vec<Rect> = blocks_inside(Rect::new(64, 64, 36, 20), 100, 84).collect();
-        assert_eq!(
-            edge,
-            vec![Rect::new(64, 64, 32, 20), Rect::new(96, 64, 4, 20)]
-        );
-    }
-}
+mod tests;

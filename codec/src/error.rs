@@ -209,11 +209,14 @@ pub enum Error {
         /// Bits per sample.
         bits: usize,
     },
-    /// The viewer was told to paint a tile-cache entry it does not hold: host and viewer
-    /// disagree, so the viewer must ask for a refresh rather than show wrong pixels.
-    #[error("tile cache miss for key {key:#018x}; a refresh is needed")]
+    /// The viewer was told to paint tile-cache entries it does not hold, or whose content
+    /// does not match the op's check: host and viewer disagree, so the viewer must ask for a
+    /// refresh rather than show wrong pixels.
+    #[error("tile cache miss: {reason} (ids from {first}); a refresh is needed")]
     CacheMiss {
-        /// The key the host named.
-        key: u64,
+        /// The first id the op named.
+        first: u32,
+        /// What did not match.
+        reason: &'static str,
     },
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
+use crate::cache::{self, key_of, CacheEffect, Placed, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
 use crate::motion::Motion;
 use crate::tile::{
@@ -124,8 +124,10 @@ pub struct HostEncoder {
     palette: PaletteEncoder,
     av1: Av1Encoder,
     motion: Motion,
-    /// Mirror of the viewer's tile cache: which keys it holds, in the same LRU order.
+    /// Mirror of the viewer's tile cache: which ids and keys it holds, in the same LRU order.
     cache: TileCache<()>,
+    /// Per block: the cache ids of the pixels last placed there (hints for runs of hits).
+    placed: Placed,
     stats: EncodeStats,
 }
 
@@ -150,6 +152,7 @@ impl HostEncoder {
         let map = DirtyMap::new(config.width, config.height, BLOCK_SIZE);
         let blocks = vec![BlockState::default(); (map.cols() * map.rows()) as usize];
         Ok(Self {
+            placed: Placed::new(blocks.len()),
             palette: PaletteEncoder::new(config.palette)?,
             av1: Av1Encoder::new(config.av1)?,
             config: HostConfig {
@@ -199,10 +202,13 @@ impl HostEncoder {
         }
         self.frame_index += 1;
         let start = Instant::now();
-        let keyframe = std::mem::take(&mut self.refresh);
+        // A keyframe restarts the cache ids before they run out.
+        let ids_needed = u32::try_from(self.blocks.len()).unwrap_or(u32::MAX);
+        let keyframe = std::mem::take(&mut self.refresh) || self.cache.ids_left() < ids_needed;
         let mut dirty = if keyframe {
             self.palette.reset();
             self.cache.clear();
+            self.placed.clear();
             self.motion = Motion::default();
             let mut all = DirtyMap::new(frame.width(), frame.height(), BLOCK_SIZE);
             all.mark_all();
@@ -244,16 +250,20 @@ impl HostEncoder {
         }
         let mut keys = vec![None; self.blocks.len()];
         if !keyframe && self.config.cache_blocks > 0 {
+            let mut ids = vec![None; self.blocks.len()];
             for (col, row) in dirty.iter_dirty().collect::<Vec<_>>() {
-                let block = dirty.block_rect(col, row);
-                let key = key_of(&frame.sub(block)?);
-                keys[(row * dirty.cols() + col) as usize] = Some(key);
-                if self.cache.contains(key) {
-                    ops.push(Op::CacheHit { rect: block, key });
+                let index = (row * dirty.cols() + col) as usize;
+                let key = key_of(&frame.sub(dirty.block_rect(col, row))?);
+                keys[index] = Some(key);
+                let left = if col > 0 { ids[index - 1] } else { None };
+                ids[index] = cache::choose(&self.cache, key, left, &self.placed, index);
+                if let Some(id) = ids[index] {
+                    self.placed.record(index, id);
                     dirty.set(col, row, false);
                     self.stats.cached_blocks += 1;
                 }
             }
+            ops.extend(cache::hit_ops(dirty, &ids, &keys));
         }
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
@@ -299,8 +309,10 @@ impl HostEncoder {
         }
         for op in ops {
             match cache::effect(op) {
-                CacheEffect::Touch(key) => {
-                    self.cache.touch(key);
+                CacheEffect::Touch(ids) => {
+                    for id in ids {
+                        self.cache.touch(id);
+                    }
                 }
                 CacheEffect::Insert(rect) => {
                     for block in cache::blocks_inside(rect, frame.width(), frame.height()) {
@@ -309,7 +321,9 @@ impl HostEncoder {
                             Some(key) => key,
                             None => key_of(&frame.sub(block)?),
                         };
-                        self.cache.insert(key, ());
+                        if let Some(id) = self.cache.insert(key, ()) {
+                            self.placed.record(index, id);
+                        }
                     }
                 }
                 CacheEffect::None => {}

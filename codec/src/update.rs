@@ -43,12 +43,19 @@ pub enum Op {
         /// Top edge of the destination.
         dst_y: u32,
     },
-    /// Paint `rect` from the viewer's tile cache entry `key` (same size as `rect`).
+    /// Paint `rect` from the viewer's tile cache. The rect is cut into 32-pixel cells from its
+    /// top-left corner (narrower at its right and bottom edges); the cell in row `r`, column
+    /// `c` is entry `first + r * stride + c`, which must have the cell's size.
     CacheHit {
         /// Target pixels.
         rect: Rect,
-        /// Content hash of the cached tile's pixels.
-        key: u64,
+        /// Cache id of the top-left cell.
+        first: u32,
+        /// Id step from one row of cells to the next.
+        stride: u32,
+        /// Low 32 bits of xxh3-64 over the content keys of the named entries, in cell order:
+        /// a viewer whose cache went out of step finds out instead of painting wrong pixels.
+        check: u32,
     },
 }
 

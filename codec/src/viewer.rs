@@ -13,7 +13,7 @@ pub struct ViewerDecoder {
     framebuffer: Frame,
     palette: PaletteDecoder,
     av1: Av1Decoder,
-    /// Blocks by content key, kept by the same rule as the host's mirror (see `cache`).
+    /// Blocks by cache id, kept by the same rule as the host's mirror (see `cache`).
     cache: TileCache<Frame>,
 }
 
@@ -94,8 +94,10 @@ impl ViewerDecoder {
         let (width, height) = (self.framebuffer.width(), self.framebuffer.height());
         for op in &update.ops {
             match cache::effect(op) {
-                CacheEffect::Touch(key) => {
-                    self.cache.touch(key);
+                CacheEffect::Touch(ids) => {
+                    for id in ids {
+                        self.cache.touch(id);
+                    }
                 }
                 CacheEffect::Insert(rect) => {
                     for block in cache::blocks_inside(rect, width, height) {
@@ -127,23 +129,35 @@ impl ViewerDecoder {
                 self.av1.decode_into(data, &mut tile.view_mut())?;
                 Paint::Tile(rect, tile)
             }
-            Op::CacheHit { key, .. } => {
+            Op::CacheHit {
+                first,
+                stride,
+                check,
+                ..
+            } => {
                 // A keyframe empties the cache before it applies: nothing in it may be named.
-                let tile = (!keyframe).then(|| self.cache.get(*key)).flatten();
-                match tile {
-                    Some(tile) if (tile.width(), tile.height()) == (rect.width, rect.height) => {
-                        Paint::Tile(rect, tile.clone())
-                    }
-                    Some(tile) => {
-                        return Err(Error::SizeMismatch {
-                            width: rect.width,
-                            height: rect.height,
-                            got_width: tile.width(),
-                            got_height: tile.height(),
-                        })
-                    }
-                    None => return Err(Error::CacheMiss { key: *key }),
+                let cells = if keyframe {
+                    None
+                } else {
+                    cache::hit_cells(rect, *first, *stride)
+                };
+                let miss = |reason| Error::CacheMiss {
+                    first: *first,
+                    reason,
+                };
+                let cells = cells.ok_or(miss("ids past the last one"))?;
+                let mut tile = Frame::new(rect.width, rect.height)?;
+                let mut keys = Vec::with_capacity(cells.len());
+                for (cell, id) in cells {
+                    let (key, block) = self.cache.get(id).ok_or(miss("an id not held"))?;
+                    let at = Rect::new(cell.x - rect.x, cell.y - rect.y, cell.width, cell.height);
+                    tile.view_mut().sub_mut(at)?.copy_from(&block.view())?;
+                    keys.push(key);
                 }
+                if cache::check_of(keys.into_iter()) != *check {
+                    return Err(miss("content that fails the check"));
+                }
+                Paint::Tile(rect, tile)
             }
         })
     }

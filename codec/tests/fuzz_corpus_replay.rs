@@ -146,7 +146,9 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
     send(Update::new(hand_made), 3, &mut out);
     let miss = Op::CacheHit {
         rect: Rect::new(0, 0, 16, 16),
-        key: 7,
+        first: 7,
+        stride: 0,
+        check: 0,
     };
     send(Update::new(vec![miss]), 4, &mut out);
     out

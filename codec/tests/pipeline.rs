@@ -5,6 +5,7 @@ mod common;
 use bytes::Bytes;
 use common::{glyph, paint_photo, text_frame};
 use meekijk_codec::metrics::psnr;
+use meekijk_codec::wire::{HostMessage, UpdateMessage};
 use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
 
 const W: u32 = 1280;
@@ -15,6 +16,19 @@ fn pair() -> (HostEncoder, ViewerDecoder) {
         HostEncoder::new(HostConfig::new(W, H)).unwrap(),
         ViewerDecoder::new(W, H).unwrap(),
     )
+}
+
+/// Bytes of `update` on the wire.
+fn wire_len(update: &Update) -> usize {
+    let mut out = Vec::new();
+    HostMessage::Update(UpdateMessage {
+        sequence: 1,
+        capture_us: 0,
+        update: update.clone(),
+    })
+    .encode(&mut out)
+    .unwrap();
+    out.len()
 }
 
 fn region_psnr(a: &Frame, viewer: &ViewerDecoder, rect: Rect) -> f64 {
@@ -177,7 +191,9 @@ fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
         ok_fill.clone(),
         Op::CacheHit {
             rect: Rect::new(0, 0, 32, 32),
-            key: 7,
+            first: 7,
+            stride: 0,
+            check: 0,
         },
     ]));
 
@@ -299,6 +315,34 @@ fn switching_back_to_a_screen_seen_before_is_all_cache_hits() {
             .iter()
             .find(|op| !matches!(op, Op::CacheHit { .. }))
     );
+    // Hits come in the runs the blocks were inserted in: a few bytes per rect of blocks.
+    let (first_len, back_len) = (wire_len(&first), wire_len(&back));
+    assert!(
+        back_len * 10 <= first_len,
+        "switching back cost {back_len} bytes, the first time {first_len}"
+    );
+}
+
+#[test]
+fn a_cache_hit_whose_check_fails_is_refused_not_painted() {
+    let (mut host, mut viewer) = pair();
+    let editor = text_frame(W, H, 10);
+    viewer.apply(&host.encode(&editor.view()).unwrap()).unwrap();
+    viewer
+        .apply(&host.encode(&text_frame(W, H, 11).view()).unwrap())
+        .unwrap();
+    let back = host.encode(&editor.view()).unwrap();
+    let mut tampered = back.clone();
+    let Some(Op::CacheHit { check, .. }) = tampered.ops.first_mut() else {
+        panic!("switching back starts with a hit: {:?}", back.ops.first());
+    };
+    *check ^= 1;
+    let before = viewer.framebuffer().data().to_vec();
+    let err = viewer.apply(&tampered).unwrap_err();
+    assert!(matches!(err, Error::CacheMiss { .. }), "{err}");
+    assert!(viewer.framebuffer().data() == before.as_slice());
+    viewer.apply(&back).unwrap();
+    assert!(viewer.framebuffer().data() == editor.data());
 }
 
 #[test]

@@ -61,7 +61,9 @@ fn update_every_op() -> HostMessage {
                 },
                 Op::CacheHit {
                     rect,
-                    key: 0x0123_4567_89ab_cdef,
+                    first: 0x0123_4567,
+                    stride: 60,
+                    check: 0x89ab_cdef,
                 },
             ],
             keyframe: false,

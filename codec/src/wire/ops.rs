@@ -82,10 +82,17 @@ impl Codec for Op {
                 put_u32(out, *dst_x);
                 put_u32(out, *dst_y);
             }
-            Op::CacheHit { rect, key } => {
+            Op::CacheHit {
+                rect,
+                first,
+                stride,
+                check,
+            } => {
                 out.push(TAG_CACHE_HIT);
                 put_rect(out, "CacheHit", *rect)?;
-                out.extend_from_slice(&key.to_be_bytes());
+                put_u32(out, *first);
+                put_u32(out, *stride);
+                put_u32(out, *check);
             }
         }
         Ok(())
@@ -137,7 +144,9 @@ impl Codec for Op {
             }
             TAG_CACHE_HIT => Op::CacheHit {
                 rect: read_rect(r, "CacheHit")?,
-                key: r.u64("CacheHit key")?,
+                first: r.u32("CacheHit first id")?,
+                stride: r.u32("CacheHit id stride")?,
+                check: r.u32("CacheHit check")?,
             },
             _ => {
                 return Err(Error::WireInvalid {

@@ -61,7 +61,9 @@ fn every_op() -> Vec<Op> {
         },
         Op::CacheHit {
             rect,
-            key: 0xdead_beef,
+            first: 0xdead_beef,
+            stride: 60,
+            check: 0x0123_4567,
         },
     ]
 }
@@ -170,7 +172,9 @@ fn impossible_ops_are_rejected_with_their_field() {
         (
             Op::CacheHit {
                 rect: Rect::new(MAX_DIMENSION - 1, 0, 2, 1),
-                key: 1,
+                first: 1,
+                stride: 0,
+                check: 0,
             },
             "wire: CacheHit rect 2x1+16383+0 reaches past the 16384x16384 limit",
         ),
@@ -266,10 +270,17 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
             out.extend_from_slice(&dst_x.to_be_bytes());
             out.extend_from_slice(&dst_y.to_be_bytes());
         }
-        Op::CacheHit { rect, key } => {
+        Op::CacheHit {
+            rect,
+            first,
+            stride,
+            check,
+        } => {
             out.push(5);
             out.extend(rect_bytes(*rect));
-            out.extend_from_slice(&key.to_be_bytes());
+            for v in [first, stride, check] {
+                out.extend_from_slice(&v.to_be_bytes());
+            }
         }
     }
 }
