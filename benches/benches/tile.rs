@@ -92,13 +92,15 @@ fn decode_palette_ops(decoder: &mut PaletteDecoder, ops: &[Op], target: &mut Fra
     for op in ops {
         if let Op::Palette {
             rect,
-            colours,
+            colour_count,
             data,
         } = op
         {
             let mut view = target.view_mut();
             let mut sub = view.sub_mut(*rect).expect("rect inside");
-            decoder.decode(colours, data, &mut sub).expect("decode");
+            decoder
+                .decode(usize::from(*colour_count), data, &mut sub)
+                .expect("decode");
         }
     }
 }

@@ -34,8 +34,8 @@ fn busy_update() -> HostMessage {
             ops.push(match seed % 5 {
                 0 | 3 => Op::Palette {
                     rect,
-                    colours: (0..16u8).map(|i| [i, i * 2, i * 3, 255]).collect(),
-                    data: payload(2_400, seed),
+                    colour_count: 16,
+                    data: payload(2_464, seed),
                 },
                 1 | 4 => Op::Av1 {
                     rect,

@@ -1,13 +1,13 @@
 //! A secret under a privacy mask never reaches an encoded tile: frames from a masked source go
-//! through the codec's real tile encoders (fill, lossless palette, AV1), and neither the
-//! palettes nor the decoded AV1 pixels contain the secret's colour.
+//! through the codec's real tile encoders (fill, lossless palette, AV1), and no decoded tile
+//! contains the secret's colour.
 
 use std::io::Write;
 
 use meekijk_capture::{open, Masks, Scene, Source, Synthetic};
 use meekijk_codec::tile::{
-    classify, Av1Config, Av1Decoder, Av1Encoder, Class, PaletteConfig, PaletteEncoder, Quality,
-    MAX_PALETTE,
+    classify, Av1Config, Av1Decoder, Av1Encoder, Class, PaletteConfig, PaletteDecoder,
+    PaletteEncoder, Quality, MAX_PALETTE,
 };
 use meekijk_codec::{Frame, FrameView, Op, Rect};
 
@@ -35,35 +35,48 @@ fn paint_secret(frame: &mut Frame, rect: Rect) {
     }
 }
 
+/// The tile encoders and their decoders, with the palette codec's session stream.
+struct Codecs {
+    palette: PaletteEncoder,
+    palette_decoder: PaletteDecoder,
+    av1: Av1Encoder,
+    av1_decoder: Av1Decoder,
+}
+
 /// Encodes every tile of `frame` as the pipeline would and reports whether the secret
-/// colour appears in any op or decoded AV1 pixel.
-fn secret_in_encoded_tiles(
-    frame: &FrameView<'_>,
-    palette: &mut PaletteEncoder,
-    av1: &Av1Encoder,
-    decoder: &mut Av1Decoder,
-) -> bool {
+/// colour appears in any decoded tile.
+fn secret_in_encoded_tiles(frame: &FrameView<'_>, codecs: &mut Codecs) -> bool {
     let mut found = false;
     for ty in (0..H).step_by(TILE as usize) {
         for tx in (0..W).step_by(TILE as usize) {
             let rect = Rect::new(tx, ty, TILE.min(W - tx), TILE.min(H - ty));
             let op = match classify(&frame.sub(rect).unwrap(), MAX_PALETTE) {
                 Class::Solid(colour) => Op::Fill { rect, colour },
-                Class::Palette(p) => palette.encode(rect, p).unwrap(),
-                Class::Natural => av1.encode_rect(frame, rect, Quality::Refined).unwrap(),
+                Class::Palette(p) => codecs.palette.encode(rect, p).unwrap(),
+                Class::Natural => codecs
+                    .av1
+                    .encode_rect(frame, rect, Quality::Refined)
+                    .unwrap(),
             };
-            found |= match op {
-                Op::Fill { colour, .. } => is_secret(colour),
-                Op::Palette { colours, .. } => colours.iter().any(|&c| is_secret(c)),
-                Op::Av1 { data, .. } => {
-                    let mut tile = Frame::new(rect.width, rect.height).unwrap();
-                    decoder.decode_into(&data, &mut tile.view_mut()).unwrap();
-                    tile.data()
-                        .chunks_exact(4)
-                        .any(|p| is_secret([p[0], p[1], p[2], p[3]]))
-                }
+            let mut tile = Frame::new(rect.width, rect.height).unwrap();
+            match op {
+                Op::Fill { colour, .. } => tile.view_mut().fill(colour),
+                Op::Palette {
+                    colour_count, data, ..
+                } => codecs
+                    .palette_decoder
+                    .decode(usize::from(colour_count), &data, &mut tile.view_mut())
+                    .unwrap(),
+                Op::Av1 { data, .. } => codecs
+                    .av1_decoder
+                    .decode_into(&data, &mut tile.view_mut())
+                    .unwrap(),
                 other => panic!("unexpected op {other:?}"),
-            };
+            }
+            found |= tile
+                .data()
+                .chunks_exact(4)
+                .any(|p| is_secret([p[0], p[1], p[2], p[3]]));
         }
     }
     found
@@ -93,8 +106,6 @@ fn masked_secret_never_appears_in_any_encoded_tile() {
         .unwrap();
     let spec = format!("file:{}", path.display());
 
-    let av1 = Av1Encoder::new(Av1Config::default()).unwrap();
-    let mut decoder = Av1Decoder::new().unwrap();
     for masked in [false, true] {
         let mut source = open(&spec, (W, H), 30).unwrap();
         if masked {
@@ -102,11 +113,16 @@ fn masked_secret_never_appears_in_any_encoded_tile() {
                 .set_masks(secrets.iter().fold(Masks::new(), |m, &r| m.rect(r)))
                 .unwrap();
         }
-        let mut palette = PaletteEncoder::new(PaletteConfig::default()).unwrap();
+        let mut codecs = Codecs {
+            palette: PaletteEncoder::new(PaletteConfig::default()).unwrap(),
+            palette_decoder: PaletteDecoder::new().unwrap(),
+            av1: Av1Encoder::new(Av1Config::default()).unwrap(),
+            av1_decoder: Av1Decoder::new().unwrap(),
+        };
         let mut frames = 0;
         while let Some(f) = source.next_frame().unwrap() {
             frames += 1;
-            let leaked = secret_in_encoded_tiles(&f.pixels, &mut palette, &av1, &mut decoder);
+            let leaked = secret_in_encoded_tiles(&f.pixels, &mut codecs);
             // Without masks the check must see the secret, or it proves nothing.
             assert_eq!(leaked, !masked, "masked: {masked}, frame {frames}");
         }

@@ -20,7 +20,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 use crate::{FrameView, Op, Rect, BLOCK_SIZE};
 
 mod hits;
-pub(crate) use hits::{choose, hit_ops, Placed};
+pub(crate) use hits::{choose, hit_ops, is_solid, Placed};
 
 /// Entries kept by default: four full 1080p screens of 32×32 blocks (with pixels, 32 MiB on
 /// the viewer), so switching back to an application seen before is all hits.

@@ -241,19 +241,27 @@ impl HostEncoder {
         keyframe: bool,
     ) -> Result<Update> {
         let mut ops = Vec::new();
+        let mut residuals = Vec::new();
+        let mut inherited = Vec::new();
         if self.config.motion && !keyframe {
             let start = Instant::now();
-            ops = self.motion.detect(&self.base.view(), frame, dirty);
-            self.move_block_states(&ops, changed);
+            let moves = self.motion.detect(&self.base.view(), frame, dirty);
+            inherited = self.move_block_states(&moves.copies, changed);
             self.stats.copied_blocks = changed.count() - dirty.count();
             self.stats.motion = start.elapsed();
+            ops = moves.copies;
+            residuals = moves.residuals;
         }
         let mut keys = vec![None; self.blocks.len()];
         if !keyframe && self.config.cache_blocks > 0 {
             let mut ids = vec![None; self.blocks.len()];
             for (col, row) in dirty.iter_dirty().collect::<Vec<_>>() {
                 let index = (row * dirty.cols() + col) as usize;
-                let key = key_of(&frame.sub(dirty.block_rect(col, row))?);
+                let block = frame.sub(dirty.block_rect(col, row))?;
+                if cache::is_solid(&block) {
+                    continue;
+                }
+                let key = key_of(&block);
                 keys[index] = Some(key);
                 let left = if col > 0 { ids[index - 1] } else { None };
                 ids[index] = cache::choose(&self.cache, key, left, &self.placed, index);
@@ -267,8 +275,8 @@ impl HostEncoder {
         }
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
-        let hot = self.encode_mask(frame, dirty, Quality::Hot)?;
-        let refined = self.encode_mask(frame, &refine, Quality::Refined)?;
+        let hot = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
+        let refined = self.encode_mask(frame, &refine, &[], Quality::Refined)?;
         for (col, row) in changed.iter_dirty() {
             let rect = changed.block_rect(col, row);
             self.base
@@ -289,6 +297,9 @@ impl HostEncoder {
         }
         for op in &refined {
             self.mark_blocks(changed, op.rect(), false);
+        }
+        for (col, row) in inherited {
+            self.block_mut(changed, col, row).lossy = true;
         }
         ops.extend(hot);
         ops.extend(refined);
@@ -332,34 +343,53 @@ impl HostEncoder {
         Ok(())
     }
 
-    /// Refinement state moves with the pixels: a copied block is lossy when any block its
-    /// pixels came from was, and counts as changed now.
-    fn move_block_states(&mut self, copies: &[Op], map: &DirtyMap) {
+    /// Refinement state moves with the pixels: a block copied whole is lossy when any block
+    /// its pixels came from was, and counts as changed now. Returns the blocks copied in part
+    /// from lossy pixels: they stay lossy whatever codes their other rows.
+    fn move_block_states(&mut self, copies: &[Op], map: &DirtyMap) -> Vec<(u32, u32)> {
         let before: Vec<bool> = self.blocks.iter().map(|b| b.lossy).collect();
+        let lossy_under = |rect: Rect| {
+            let (c0, r0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
+            let (c1, r1) = (
+                (rect.right() as u32).div_ceil(BLOCK_SIZE),
+                (rect.bottom() as u32).div_ceil(BLOCK_SIZE),
+            );
+            (r0..r1).any(|r| (c0..c1).any(|c| before[(r * map.cols() + c) as usize]))
+        };
         let now = self.frame_index;
+        let mut inherited = Vec::new();
         for op in copies {
             let Op::CopyRect { src, dst_x, dst_y } = *op else {
                 continue;
             };
-            for block in cache::blocks_inside(op.rect(), map.width(), map.height()) {
+            let dst = op.rect();
+            let (c0, r0) = (dst.x / BLOCK_SIZE, dst.y / BLOCK_SIZE);
+            let (c1, r1) = (
+                (dst.right() as u32).div_ceil(BLOCK_SIZE),
+                (dst.bottom() as u32).div_ceil(BLOCK_SIZE),
+            );
+            for (col, row) in (r0..r1).flat_map(|r| (c0..c1).map(move |c| (c, r))) {
+                let block = map.block_rect(col, row);
+                let Some(part) = block.intersect(&dst) else {
+                    continue;
+                };
                 let from = Rect::new(
-                    block.x - dst_x + src.x,
-                    block.y - dst_y + src.y,
-                    block.width,
-                    block.height,
+                    part.x - dst_x + src.x,
+                    part.y - dst_y + src.y,
+                    part.width,
+                    part.height,
                 );
-                let (c0, r0) = (from.x / BLOCK_SIZE, from.y / BLOCK_SIZE);
-                let (c1, r1) = (
-                    (from.right() as u32).div_ceil(BLOCK_SIZE),
-                    (from.bottom() as u32).div_ceil(BLOCK_SIZE),
-                );
-                let lossy =
-                    (r0..r1).any(|r| (c0..c1).any(|c| before[(r * map.cols() + c) as usize]));
-                let state = self.block_mut(map, block.x / BLOCK_SIZE, block.y / BLOCK_SIZE);
-                state.lossy = lossy;
+                let lossy = lossy_under(from);
+                let state = self.block_mut(map, col, row);
                 state.changed_at = now;
+                if part == block {
+                    state.lossy = lossy;
+                } else if lossy {
+                    inherited.push((col, row));
+                }
             }
         }
+        inherited
     }
 
     /// Lossy blocks that have been still long enough, within the per-frame budget.
@@ -381,18 +411,20 @@ impl HostEncoder {
         mask
     }
 
-    /// Codes the set blocks of `mask`: fills and palettes in op order on this thread (they
-    /// share the compression stream), AV1 rects in parallel.
+    /// Codes the set blocks of `mask` and the `parts` of blocks (each as one rect): fills
+    /// and palettes in op order on this thread (they share the compression stream), AV1
+    /// rects in parallel.
     fn encode_mask(
         &mut self,
         frame: &FrameView<'_>,
         mask: &DirtyMap,
+        parts: &[Rect],
         quality: Quality,
     ) -> Result<Vec<Op>> {
         let mut ops = Vec::new();
         let mut natural = Vec::new();
         for rect in planner::merge(mask, planner::MAX_RECT_BLOCKS) {
-            let class = classify(&frame.sub(rect)?, self.palette_limit(rect));
+            let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
             if self.push_lossless(rect, class, &mut ops)? {
                 continue;
             }
@@ -400,6 +432,14 @@ impl HostEncoder {
                 // Mixed content (text beside a photo, many-coloured UI): decide per block.
                 self.split_natural(frame, mask, rect, &mut ops, &mut natural)?;
             } else {
+                natural.push(rect);
+            }
+        }
+        // Parts are thin strips (a few rows of a block), where one colour per 4 pixels would
+        // send cut-through anti-aliased text to AV1: any palette the codec can hold is fine.
+        for &rect in parts {
+            let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
+            if !self.push_lossless(rect, class, &mut ops)? {
                 natural.push(rect);
             }
         }

@@ -15,13 +15,13 @@ pub enum Op {
         /// The colour, BGRA.
         colour: [u8; 4],
     },
-    /// A lossless few-colour tile: palette indices, compressed (see `palette`).
+    /// A lossless few-colour tile: its palette and indices, compressed (see `palette`).
     Palette {
         /// Target pixels.
         rect: Rect,
-        /// The palette, BGRA.
-        colours: Vec<[u8; 4]>,
-        /// Compressed indices.
+        /// Colours in the palette (1..=4096).
+        colour_count: u16,
+        /// The compressed palette and indices.
         data: Bytes,
     },
     /// An independent AV1 still frame covering `rect` exactly.
@@ -75,7 +75,7 @@ impl Op {
     pub fn payload_len(&self) -> usize {
         match self {
             Op::Fill { .. } => 4,
-            Op::Palette { colours, data, .. } => colours.len() * 4 + data.len(),
+            Op::Palette { data, .. } => data.len(),
             Op::Av1 { data, .. } => data.len(),
             Op::CopyRect { .. } | Op::CacheHit { .. } => 0,
         }

@@ -119,9 +119,12 @@ impl ViewerDecoder {
         Ok(match op {
             Op::Fill { rect, colour } => Paint::Fill(*rect, *colour),
             Op::CopyRect { src, dst_x, dst_y } => Paint::Copy(*src, *dst_x, *dst_y),
-            Op::Palette { colours, data, .. } => {
+            Op::Palette {
+                colour_count, data, ..
+            } => {
                 let mut tile = Frame::new(rect.width, rect.height)?;
-                self.palette.decode(colours, data, &mut tile.view_mut())?;
+                self.palette
+                    .decode(usize::from(*colour_count), data, &mut tile.view_mut())?;
                 Paint::Tile(rect, tile)
             }
             Op::Av1 { data, .. } => {

@@ -51,8 +51,8 @@ fn update_every_op() -> HostMessage {
                 },
                 Op::Palette {
                     rect,
-                    colours: vec![[0xff, 0xff, 0xff, 0xff], [0x00, 0x00, 0x00, 0xff]],
-                    data: Bytes::from_static(b"\x28\xb5\x2f\xfd zstd indices"),
+                    colour_count: 2,
+                    data: Bytes::from_static(b"\x28\xb5\x2f\xfd zstd colours and indices"),
                 },
                 Op::Av1 {
                     rect: Rect::new(640, 360, 640, 360),

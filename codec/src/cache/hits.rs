@@ -31,6 +31,13 @@ impl Placed {
     }
 }
 
+/// True when every pixel of `view` has one colour. Such blocks are not looked up in the
+/// cache: a `Fill` costs less than a hit and merges with its neighbours into one rect.
+pub(crate) fn is_solid(view: &crate::FrameView<'_>) -> bool {
+    let first = view.pixel(0, 0);
+    (0..view.height()).all(|y| view.row(y).chunks_exact(4).all(|px| px == first))
+}
+
 /// The entry block `index` (content `key`) should name, if the cache holds its pixels.
 /// Preferred, so that hits form long runs: an id placed at this position before (a screen
 /// seen before comes back in the runs it was inserted in), then the id after its left

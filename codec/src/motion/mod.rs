@@ -7,10 +7,15 @@
 //! as scrolls and drags go on for many frames. Each dirty block then takes the first candidate
 //! under which its new pixels equal the base pixels *exactly* — a verified copy is never
 //! wrong, whatever the probes guessed — and blocks sharing a vector merge into copy rects.
+//! A block no vector explains whole may still be explained in parts (see `split`): then only
+//! its rows in between are left to code.
 
 use std::collections::HashMap;
 
-use crate::{planner, DirtyMap, FrameView, Op, Rect};
+use crate::{planner, DirtyMap, FrameView, Op, Rect, BLOCK_SIZE};
+
+mod split;
+use split::Split;
 
 /// Columns of blocks probed per frame at most (spread over the dirty ones).
 const PROBE_COLUMNS: usize = 16;
@@ -20,6 +25,17 @@ const PROBES_PER_COLUMN: usize = 3;
 const MAX_MATCHES_PER_PROBE: usize = 4;
 /// Voted candidates tried per frame, besides last frame's vectors.
 const MAX_VOTED: usize = 4;
+/// Largest rect of rows left to code by blocks moved in parts (pixels; the planner's bound).
+const MAX_RESIDUAL_AREA: u64 = (planner::MAX_RECT_BLOCKS as u64 * BLOCK_SIZE as u64).pow(2);
+
+/// What [`Motion::detect`] found in a frame.
+#[derive(Debug, Default)]
+pub(crate) struct Moves {
+    /// Copy ops, in the order they must be applied.
+    pub(crate) copies: Vec<Op>,
+    /// The rows of blocks moved in parts that are new: to be coded (joined along rows).
+    pub(crate) residuals: Vec<Rect>,
+}
 
 /// A displacement: the new pixels at `(x, y)` are the base pixels at `(x + dx, y + dy)`.
 type Vector = (i32, i32);
@@ -31,15 +47,16 @@ pub(crate) struct Motion {
 }
 
 impl Motion {
-    /// Finds dirty blocks of `new` that are copies of `base` pixels elsewhere, returns the
-    /// copy ops (ordered so no copy overwrites a later copy's source) and clears those blocks
-    /// from `dirty`. `base` and `new` have the size of `dirty`'s frame.
+    /// Finds dirty blocks of `new` that are copies of `base` pixels elsewhere, whole or in
+    /// parts, clears them from `dirty` and returns the copies (ordered so no copy overwrites
+    /// a later copy's source) and what is left to code of the blocks moved in parts.
+    /// `base` and `new` have the size of `dirty`'s frame.
     pub(crate) fn detect(
         &mut self,
         base: &FrameView<'_>,
         new: &FrameView<'_>,
         dirty: &mut DirtyMap,
-    ) -> Vec<Op> {
+    ) -> Moves {
         let mut candidates = self.candidates(base, new, dirty);
         let mut masks = assign(base, new, dirty, &candidates);
         // The vector that explains the most blocks goes first: its copies are emitted first,
@@ -51,57 +68,72 @@ impl Motion {
             candidates = order.iter().map(|&i| candidates[i]).collect();
             masks = assign(base, new, dirty, &candidates);
         }
-        let mut ops: Vec<(Op, Vector)> = Vec::new();
+        fill_gaps(base, new, dirty, &candidates, &mut masks);
+        // Blocks that no vector explains whole may still be explained in parts.
+        let mut splits: Vec<Split> = dirty
+            .iter_dirty()
+            .filter(|&(col, row)| !masks.iter().any(|m| m.is_dirty(col, row)))
+            .filter_map(|(col, row)| {
+                split::split(base, new, dirty.block_rect(col, row), &candidates)
+            })
+            .collect();
+        split::align(&mut splits);
+        // Each copy with the splits it serves (none: whole blocks), the rect nearest the
+        // motion's front first: its source is not read again.
+        let mut copies: Vec<(Rect, Vector, Vec<usize>)> = Vec::new();
         for (&vector, mask) in candidates.iter().zip(&masks) {
-            let mut rects = planner::merge(mask, u32::MAX);
-            // Copy the rect nearest the motion's front first: its source is not read again.
-            rects.sort_by_key(|r| {
+            let mut rects: Vec<(Rect, Vec<usize>)> = planner::merge(mask, u32::MAX)
+                .into_iter()
+                .map(|rect| (rect, Vec::new()))
+                .collect();
+            let parts = splits.iter().enumerate().flat_map(|(i, s)| {
+                s.copies()
+                    .filter(move |&(_, v)| v == vector)
+                    .map(move |(rect, _)| (rect, i))
+            });
+            rects.extend(split::join_rows(parts.collect(), u64::MAX));
+            rects.sort_by_key(|(r, _)| {
                 (
                     r.y as i64 * vector.1.signum() as i64,
                     r.x as i64 * vector.0.signum() as i64,
                 )
             });
-            for rect in rects {
-                let src = Rect::new(
-                    (rect.x as i32 + vector.0) as u32,
-                    (rect.y as i32 + vector.1) as u32,
-                    rect.width,
-                    rect.height,
-                );
-                ops.push((
-                    Op::CopyRect {
-                        src,
-                        dst_x: rect.x,
-                        dst_y: rect.y,
-                    },
-                    vector,
-                ));
-            }
+            copies.extend(rects.into_iter().map(|(rect, from)| (rect, vector, from)));
         }
-        // Keep a copy only if no earlier copy wrote into its source.
+        // Keep a copy only if no earlier copy wrote into its source; a split block that
+        // loses a part is coded whole.
         let mut kept: Vec<Op> = Vec::new();
         let mut used = Vec::new();
-        for (op, vector) in ops {
-            let Op::CopyRect { src, .. } = op else {
-                continue;
-            };
+        let mut broken = vec![false; splits.len()];
+        for (dst, vector, from) in copies {
+            let src = split::source(dst, vector);
             if kept.iter().any(|k| k.rect().intersect(&src).is_some()) {
+                from.iter().for_each(|&i| broken[i] = true);
                 continue;
             }
-            for block in crate::cache::blocks_inside(op.rect(), dirty.width(), dirty.height()) {
-                dirty.set(
-                    block.x / dirty.block_size(),
-                    block.y / dirty.block_size(),
-                    false,
-                );
+            if from.is_empty() {
+                for block in crate::cache::blocks_inside(dst, dirty.width(), dirty.height()) {
+                    dirty.set(block.x / BLOCK_SIZE, block.y / BLOCK_SIZE, false);
+                }
             }
             if !used.contains(&vector) {
                 used.push(vector);
             }
-            kept.push(op);
+            kept.push(split::copy_op(dst, vector));
+        }
+        let mut residuals = Vec::new();
+        for (i, s) in splits.iter().enumerate().filter(|&(i, _)| !broken[i]) {
+            dirty.set(s.block.x / BLOCK_SIZE, s.block.y / BLOCK_SIZE, false);
+            residuals.extend(s.residual().map(|rect| (rect, i)));
         }
         self.previous = used;
-        kept
+        Moves {
+            copies: kept,
+            residuals: split::join_rows(residuals, MAX_RESIDUAL_AREA)
+                .into_iter()
+                .map(|(rect, _)| rect)
+                .collect(),
+        }
     }
 
     /// Last frame's vectors, then the best-voted probe offsets.
@@ -162,6 +194,35 @@ fn assign(
     masks
 }
 
+/// Widens each candidate's blocks over the unchanged blocks within their bounding box that
+/// also equal the base moved by its vector, as blank lines and line ends in a scrolled page
+/// do: copied along, they cost nothing, and the copy becomes a few big rects instead of one
+/// per ragged run of changed blocks.
+fn fill_gaps(
+    base: &FrameView<'_>,
+    new: &FrameView<'_>,
+    dirty: &DirtyMap,
+    candidates: &[Vector],
+    masks: &mut [DirtyMap],
+) {
+    for (i, &vector) in candidates.iter().enumerate() {
+        let Some((c0, r0, c1, r1)) = masks[i].iter_dirty().fold(None, |b, (c, r)| {
+            let (c0, r0, c1, r1) = b.unwrap_or((c, r, c, r));
+            Some((c0.min(c), r0.min(r), c1.max(c), r1.max(r)))
+        }) else {
+            continue;
+        };
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                let free = !dirty.is_dirty(col, row) && !masks.iter().any(|m| m.is_dirty(col, row));
+                if free && block_moved(base, new, dirty.block_rect(col, row), vector) {
+                    masks[i].set(col, row, true);
+                }
+            }
+        }
+    }
+}
+
 fn empty_like(map: &DirtyMap) -> DirtyMap {
     DirtyMap::new(map.width(), map.height(), map.block_size())
 }
@@ -215,17 +276,26 @@ fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) 
     found
 }
 
-/// True when every pixel of `block` in `new` equals `base` at the block moved by `vector`.
-fn block_moved(base: &FrameView<'_>, new: &FrameView<'_>, block: Rect, (dx, dy): Vector) -> bool {
-    let (sx, sy) = (block.x as i64 + dx as i64, block.y as i64 + dy as i64);
+/// True when row `i` of `block` in `new` equals `base` at that row moved by `vector`.
+fn row_moved(
+    base: &FrameView<'_>,
+    new: &FrameView<'_>,
+    block: Rect,
+    i: u32,
+    (dx, dy): Vector,
+) -> bool {
+    let (sx, sy) = (block.x as i64 + dx as i64, (block.y + i) as i64 + dy as i64);
     let fits = sx >= 0
         && sy >= 0
         && sx + block.width as i64 <= base.width() as i64
-        && sy + block.height as i64 <= base.height() as i64;
-    fits && (0..block.height).all(|i| {
-        segment(new, block.x, block.y + i, block.width)
-            == segment(base, sx as u32, sy as u32 + i, block.width)
-    })
+        && sy < base.height() as i64;
+    fits && segment(new, block.x, block.y + i, block.width)
+        == segment(base, sx as u32, sy as u32, block.width)
+}
+
+/// True when every pixel of `block` in `new` equals `base` at the block moved by `vector`.
+fn block_moved(base: &FrameView<'_>, new: &FrameView<'_>, block: Rect, vector: Vector) -> bool {
+    (0..block.height).all(|i| row_moved(base, new, block, i, vector))
 }
 
 #[cfg(test)]

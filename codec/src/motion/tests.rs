@@ -45,16 +45,19 @@ fn show(frame: &mut Frame, content: &Frame, pane: Rect, offset: u32) {
         .unwrap();
 }
 
-/// Runs detection, applies the copies to `base` as a viewer would, and checks every block
-/// that was cleared from the dirty map now equals `new`.
+/// Runs detection, applies the copies to `base` as a viewer would and paints the residual
+/// rows from `new` as the encoder would, and checks every block that was cleared from the
+/// dirty map now equals `new`. Returns the copies, the dirty map before and after, and the
+/// residual rows.
 fn detect_and_check(
     motion: &mut Motion,
     base: &Frame,
     new: &Frame,
-) -> (Vec<Op>, DirtyMap, DirtyMap) {
+) -> (Vec<Op>, DirtyMap, DirtyMap, Vec<Rect>) {
     let before = diff(&base.view(), &new.view()).unwrap();
     let mut dirty = before.clone();
-    let ops = motion.detect(&base.view(), &new.view(), &mut dirty);
+    let Moves { copies, residuals } = motion.detect(&base.view(), &new.view(), &mut dirty);
+    let ops = copies;
     let mut viewer = base.clone();
     for op in &ops {
         let Op::CopyRect { src, dst_x, dst_y } = *op else {
@@ -62,6 +65,19 @@ fn detect_and_check(
         };
         compositor::validate(op, base.width(), base.height()).unwrap();
         compositor::copy_rect(&mut viewer, src, dst_x, dst_y);
+    }
+    for &rect in &residuals {
+        assert!(
+            rect.height < BLOCK_SIZE,
+            "a residual is part of a block: {rect:?}"
+        );
+        let rows = new.view().sub(rect).unwrap();
+        viewer
+            .view_mut()
+            .sub_mut(rect)
+            .unwrap()
+            .copy_from(&rows)
+            .unwrap();
     }
     for (col, row) in before.iter_dirty() {
         if !dirty.is_dirty(col, row) {
@@ -74,7 +90,7 @@ fn detect_and_check(
             );
         }
     }
-    (ops, before, dirty)
+    (ops, before, dirty, residuals)
 }
 
 #[test]
@@ -94,7 +110,7 @@ fn a_scrolled_pane_becomes_copies_and_only_the_exposed_strip_stays_dirty() {
         let offset = 100 + [3, 6, 23, 63][step] - dy;
         let mut new = base.clone();
         show(&mut new, &content, pane, offset + dy);
-        let (ops, before, after) = detect_and_check(&mut motion, &base, &new);
+        let (ops, before, after, _) = detect_and_check(&mut motion, &base, &new);
         assert!(!ops.is_empty(), "scroll by {dy} not found");
         // What is left: the strip the scroll exposed, and the columns of blocks the pane's
         // unaligned left and right edges cut (static and moving pixels in one block).
@@ -125,7 +141,7 @@ fn horizontal_scroll_is_found() {
         .unwrap()
         .copy_from(&src)
         .unwrap();
-    let (ops, before, after) = detect_and_check(&mut Motion::default(), &base, &new);
+    let (ops, before, after, _) = detect_and_check(&mut Motion::default(), &base, &new);
     assert!(ops
         .iter()
         .any(|op| matches!(op, Op::CopyRect { src, dst_x, .. } if src.x == dst_x + 45)));
@@ -141,7 +157,43 @@ fn horizontal_scroll_is_found() {
 fn unrelated_changes_give_no_copies() {
     let base = page(640, 480, 1);
     let new = page(640, 480, 2);
-    let (ops, before, after) = detect_and_check(&mut Motion::default(), &base, &new);
+    let (ops, before, after, _) = detect_and_check(&mut Motion::default(), &base, &new);
     assert!(ops.is_empty(), "{ops:?}");
     assert_eq!(before, after);
+}
+
+#[test]
+fn blocks_moved_in_parts_leave_only_the_exposed_rows() {
+    let (w, h) = (1280u32, 720u32);
+    let content = page(1000, 3000, 5);
+    // The pane starts and ends off the block grid, under a fixed header.
+    let pane = Rect::new(203, 77, 1000, 601);
+    let mut base = Frame::filled(w, h, [60, 60, 60, 255]).unwrap();
+    base.view_mut()
+        .sub_mut(Rect::new(0, 0, w, 77))
+        .unwrap()
+        .fill([200, 120, 40, 255]);
+    show(&mut base, &content, pane, 100);
+    let mut motion = Motion::default();
+    for (step, dy) in [5u32, 7, 13].into_iter().enumerate() {
+        let offset = 100 + [5, 12, 25][step];
+        let mut new = base.clone();
+        show(&mut new, &content, pane, offset);
+        let (_, before, after, residuals) = detect_and_check(&mut motion, &base, &new);
+        let exposed = pane.bottom() as u32 - dy..pane.bottom() as u32;
+        for rect in &residuals {
+            assert!(
+                exposed.contains(&rect.y) && exposed.contains(&(rect.bottom() as u32 - 1)),
+                "dy {dy}: {rect:?} codes rows outside the exposed strip {exposed:?}"
+            );
+        }
+        // Whole blocks left: only the columns the pane's unaligned left and right edges cut.
+        let edge_blocks = 2 * before.rows() as usize;
+        assert!(
+            after.count() <= edge_blocks,
+            "dy {dy}: {} whole blocks left",
+            after.count()
+        );
+        base = new;
+    }
 }

@@ -4,8 +4,13 @@
 //! # Data format (`Op::Palette::data`)
 //! One header byte, then zstd output. The header's low five bits are the bits per index
 //! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream starts with this op;
-//! the other bits are zero. Decompressed, the data is exactly `height` rows of
-//! `ceil(width * bits / 8)` bytes: indices MSB-first within a byte, 16-bit ones little-endian.
+//! the other bits are zero. Decompressed, the data is exactly the op's `colour_count`
+//! colours (BGRA, 4 bytes each), then `height` rows of `ceil(width * bits / 8)` bytes:
+//! indices MSB-first within a byte, 16-bit ones little-endian.
+//!
+//! The colours travel inside the stream because they repeat even more than the glyphs: the
+//! same text colours and anti-aliasing blends in op after op (sent raw, they were half the
+//! bytes of a scrolling terminal).
 //!
 //! # Why one stream per session
 //! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
@@ -141,6 +146,7 @@ impl PaletteEncoder {
             bits => bits,
         };
         self.packed.clear();
+        self.packed.extend(colours.iter().flatten());
         pack(&indices, width, bits, &mut self.packed);
         let source = &self.packed;
         let restart = self.restart || !self.config.stream;
@@ -158,7 +164,7 @@ impl PaletteEncoder {
         result?;
         Ok(Op::Palette {
             rect,
-            colours,
+            colour_count: colours.len() as u16,
             data: Bytes::from(out),
         })
     }
@@ -237,9 +243,9 @@ impl PaletteDecoder {
         self.desync
     }
 
-    /// Decodes one op's `data` with palette `colours` into `target`, which is exactly the
-    /// op's rect. Every length and index is checked before the first pixel is written, so on
-    /// error `target` is unchanged.
+    /// Decodes one op's `data` (a palette of `colour_count` colours) into `target`, which is
+    /// exactly the op's rect. Every length and index is checked before the first pixel is
+    /// written, so on error `target` is unchanged.
     ///
     /// # Errors
     /// [`Error::PaletteSize`], [`Error::PaletteHeader`], [`Error::PaletteIndex`],
@@ -248,33 +254,36 @@ impl PaletteDecoder {
     /// lost until the next [`RESTART`] op.
     pub fn decode(
         &mut self,
-        colours: &[[u8; 4]],
+        colour_count: usize,
         data: &[u8],
         target: &mut FrameViewMut<'_>,
     ) -> Result<()> {
-        let result = self.decode_indices(colours, data, target.width(), target.height());
+        let result = self.decode_indices(colour_count, data, target.width(), target.height());
         self.desync = result.is_err();
         result?;
+        let (colours, _) = self.packed.split_at(colour_count * 4);
+        let colour = |index: u16| &colours[index as usize * 4..index as usize * 4 + 4];
         let width = target.width() as usize;
         for (y, row) in self.indices.chunks_exact(width).enumerate() {
             for (px, &index) in target.row_mut(y as u32).chunks_exact_mut(4).zip(row) {
-                px.copy_from_slice(&colours[index as usize]);
+                px.copy_from_slice(colour(index));
             }
         }
         Ok(())
     }
 
-    /// Decompresses and validates the indices of one op into `self.indices`.
+    /// Decompresses one op into `self.packed` (colours, then packed indices) and validates
+    /// and unpacks its indices into `self.indices`.
     fn decode_indices(
         &mut self,
-        colours: &[[u8; 4]],
+        colour_count: usize,
         data: &[u8],
         width: u32,
         height: u32,
     ) -> Result<()> {
-        if colours.is_empty() || colours.len() > MAX_PALETTE {
+        if colour_count == 0 || colour_count > MAX_PALETTE {
             return Err(Error::PaletteSize {
-                colours: colours.len(),
+                colours: colour_count,
                 max: MAX_PALETTE,
             });
         }
@@ -283,10 +292,10 @@ impl PaletteDecoder {
             expected: 1,
         })?;
         let bits = header & !RESTART;
-        if !DEPTHS.contains(&bits) || colours.len() > 1usize << bits {
+        if !DEPTHS.contains(&bits) || colour_count > 1usize << bits {
             return Err(Error::PaletteHeader {
                 header,
-                colours: colours.len(),
+                colours: colour_count,
             });
         }
         if header & RESTART != 0 {
@@ -296,10 +305,17 @@ impl PaletteDecoder {
         } else if self.desync {
             return Err(Error::PaletteDesync);
         }
-        let expected = row_bytes(width, bits) * height as usize;
+        let table = colour_count * 4;
+        let expected = table + row_bytes(width, bits) * height as usize;
         decompress_exact(&mut self.dctx, compressed, expected, &mut self.packed)?;
         self.indices.resize(width as usize * height as usize, 0);
-        unpack(&self.packed, width, bits, colours.len(), &mut self.indices)
+        unpack(
+            &self.packed[table..],
+            width,
+            bits,
+            colour_count,
+            &mut self.indices,
+        )
     }
 }
 

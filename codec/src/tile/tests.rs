@@ -98,10 +98,13 @@ fn palette_of(frame: &Frame) -> Palette {
 }
 
 fn decode_palette_op(decoder: &mut PaletteDecoder, op: &Op, target: &mut Frame) -> Result<()> {
-    let Op::Palette { colours, data, .. } = op else {
+    let Op::Palette {
+        colour_count, data, ..
+    } = op
+    else {
         panic!("expected a palette op")
     };
-    decoder.decode(colours, data, &mut target.view_mut())
+    decoder.decode(usize::from(*colour_count), data, &mut target.view_mut())
 }
 
 #[test]
@@ -195,7 +198,7 @@ fn more_colours_than_the_bound_are_natural() {
 }
 
 /// Encodes one 16×8 text tile and returns the op's parts.
-fn one_op(stream: bool) -> (Vec<[u8; 4]>, Vec<u8>) {
+fn one_op(stream: bool) -> (usize, Vec<u8>) {
     let frame = text_frame(16, 8, 9);
     let config = PaletteConfig {
         stream,
@@ -206,7 +209,9 @@ fn one_op(stream: bool) -> (Vec<[u8; 4]>, Vec<u8>) {
         .encode(Rect::new(0, 0, 16, 8), palette_of(&frame))
         .unwrap()
     {
-        Op::Palette { colours, data, .. } => (colours, data.to_vec()),
+        Op::Palette {
+            colour_count, data, ..
+        } => (usize::from(colour_count), data.to_vec()),
         _ => unreachable!(),
     }
 }
@@ -214,7 +219,7 @@ fn one_op(stream: bool) -> (Vec<[u8; 4]>, Vec<u8>) {
 #[test]
 fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
     let (colours, data) = one_op(false);
-    let check = |colours: &[[u8; 4]], data: &[u8], size: (u32, u32)| -> Error {
+    let check = |colours: usize, data: &[u8], size: (u32, u32)| -> Error {
         let mut decoder = PaletteDecoder::new().unwrap();
         let mut target = Frame::filled(size.0, size.1, [1, 2, 3, 4]).unwrap();
         let err = decoder
@@ -227,36 +232,38 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
         assert!(decoder.needs_restart());
         err
     };
-    // Fewer colours than the indices use: out of range.
-    let few = &colours[..colours.len() - 1];
-    let few_err = check(few, &data, (16, 8));
-    assert!(
-        matches!(
-            few_err,
-            Error::PaletteIndex { .. } | Error::PaletteHeader { .. }
-        ),
-        "{few_err}"
-    );
-    // An 8-bit payload of index 255 with a 2-colour palette.
+    // A colour count other than the encoder's: the data has the wrong length.
+    for count in [colours - 1, colours + 1] {
+        let err = check(count, &data, (16, 8));
+        assert!(
+            matches!(
+                err,
+                Error::PaletteLength { .. } | Error::PaletteHeader { .. }
+            ),
+            "{err}"
+        );
+    }
+    // An 8-bit payload of index 255 with a 2-colour palette (the encoder trusts its input).
     let mut encoder = PaletteEncoder::new(PaletteConfig {
         stream: false,
         pack: false,
         ..Default::default()
     })
     .unwrap();
-    let big = Palette {
-        colours: (0..=255).map(|i| [i as u8, 0, 0, 255]).collect(),
+    let wild = Palette {
+        colours: vec![[0, 0, 0, 255], [255, 255, 255, 255]],
         indices: vec![255; 16 * 8],
         width: 16,
         height: 8,
     };
-    let Op::Palette { data: big_data, .. } = encoder.encode(Rect::new(0, 0, 16, 8), big).unwrap()
+    let Op::Palette {
+        data: wild_data, ..
+    } = encoder.encode(Rect::new(0, 0, 16, 8), wild).unwrap()
     else {
         unreachable!()
     };
-    let two = [[0, 0, 0, 255], [255, 255, 255, 255]];
     assert_eq!(
-        check(&two, &big_data, (16, 8)),
+        check(2, &wild_data, (16, 8)),
         Error::PaletteIndex {
             index: 255,
             colours: 2
@@ -264,47 +271,47 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
     );
     // Truncated zstd, garbage zstd, empty data, bad header, empty and oversized palettes.
     assert!(matches!(
-        check(&colours, &data[..data.len() - 3], (16, 8)),
+        check(colours, &data[..data.len() - 3], (16, 8)),
         Error::PaletteLength { .. } | Error::Zstd(_)
     ));
     let mut garbage = data.clone();
     garbage[1..].iter_mut().for_each(|b| *b ^= 0x5a);
     assert!(matches!(
-        check(&colours, &garbage, (16, 8)),
+        check(colours, &garbage, (16, 8)),
         Error::Zstd(_) | Error::PaletteLength { .. }
     ));
     assert!(matches!(
-        check(&colours, &[], (16, 8)),
+        check(colours, &[], (16, 8)),
         Error::PaletteLength { .. }
     ));
     let mut bad_header = data.clone();
     bad_header[0] = 0x83;
     assert!(matches!(
-        check(&colours, &bad_header, (16, 8)),
+        check(colours, &bad_header, (16, 8)),
         Error::PaletteHeader { .. }
     ));
     assert!(matches!(
-        check(&[], &data, (16, 8)),
+        check(0, &data, (16, 8)),
         Error::PaletteSize { .. }
     ));
     assert!(matches!(
-        check(&vec![[0; 4]; MAX_PALETTE + 1], &data, (16, 8)),
+        check(MAX_PALETTE + 1, &data, (16, 8)),
         Error::PaletteSize { .. }
     ));
     // Wrong rect: the data holds 16×8 indices, the target is smaller or larger.
     assert!(matches!(
-        check(&colours, &data, (16, 4)),
+        check(colours, &data, (16, 4)),
         Error::PaletteLength { .. }
     ));
     assert!(matches!(
-        check(&colours, &data, (16, 9)),
+        check(colours, &data, (16, 9)),
         Error::PaletteLength { .. }
     ));
     // Trailing bytes after a complete op.
     let mut trailing = data.clone();
     trailing.extend_from_slice(&data[1..]);
     assert!(matches!(
-        check(&colours, &trailing, (16, 8)),
+        check(colours, &trailing, (16, 8)),
         Error::PaletteLength { .. }
     ));
 }
@@ -328,13 +335,16 @@ fn a_broken_stream_waits_for_a_restart() {
     // Op 1 lost: op 2 cannot be trusted; it either fails or, if zstd accepts it, the
     // decoder must not pretend. Skipping is detected only by content, so the host's
     // contract is ordering; here we corrupt op 1 instead and check the latch.
-    let Op::Palette { colours, data, .. } = &ops[1] else {
+    let Op::Palette {
+        colour_count, data, ..
+    } = &ops[1]
+    else {
         unreachable!()
     };
     let mut broken = data.to_vec();
     broken.truncate(broken.len() / 2);
     assert!(decoder
-        .decode(colours, &broken, &mut out.view_mut())
+        .decode(usize::from(*colour_count), &broken, &mut out.view_mut())
         .is_err());
     assert_eq!(
         decode_palette_op(&mut decoder, &ops[2], &mut out),

@@ -32,7 +32,7 @@
 //! | op | bytes |
 //! |---|---|
 //! | `0x01` Fill | rect, BGRA (4) |
-//! | `0x02` Palette | rect, colour count (u16, 1..=[`MAX_PALETTE_COLOURS`]), colours (4 each), data length (u32), data |
+//! | `0x02` Palette | rect, colour count (u16, 1..=[`MAX_PALETTE_COLOURS`]), data length (u32), data (colours and indices, compressed) |
 //! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1), data |
 //! | `0x04` CopyRect | source rect, destination x, y (u32; the destination rect must be in range too) |
 //! | `0x05` CacheHit | rect, first id, id stride, check (u32 each; see [`Op::CacheHit`](crate::Op::CacheHit)) |

@@ -54,14 +54,13 @@ impl Codec for Op {
             }
             Op::Palette {
                 rect,
-                colours,
+                colour_count,
                 data,
             } => {
                 out.push(TAG_PALETTE);
                 put_rect(out, "Palette", *rect)?;
-                check_palette_len(colours.len() as u64)?;
-                out.extend_from_slice(&(colours.len() as u16).to_be_bytes());
-                out.extend(colours.iter().flatten());
+                check_palette_len((*colour_count).into())?;
+                out.extend_from_slice(&colour_count.to_be_bytes());
                 put_payload(out, "Palette data length", data)?;
             }
             Op::Av1 {
@@ -107,19 +106,13 @@ impl Codec for Op {
             },
             TAG_PALETTE => {
                 let rect = read_rect(r, "Palette")?;
-                let count = r.u16("Palette colour count")?;
-                check_palette_len(count.into())?;
-                // The count is at most 256 and the bytes are all there: safe to allocate.
-                let raw = r.take(count as usize * 4, "Palette colours")?;
-                let colours = raw
-                    .chunks_exact(4)
-                    .map(|c| [c[0], c[1], c[2], c[3]])
-                    .collect();
+                let colour_count = r.u16("Palette colour count")?;
+                check_palette_len(colour_count.into())?;
                 let len = r.u32("Palette data length")?;
                 let data = r.take_bytes(len as usize, "Palette data")?;
                 Op::Palette {
                     rect,
-                    colours,
+                    colour_count,
                     data,
                 }
             }
