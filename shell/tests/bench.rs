@@ -72,7 +72,7 @@ fn json_report_is_complete_and_consistent() {
                 "{key} missing in {item}"
             );
         }
-        for key in ["host_ms", "encode_ms", "decode_ms"] {
+        for key in ["host_ms", "diff_ms", "motion_ms", "encode_ms", "decode_ms"] {
             let p = &item[key];
             let (p50, p95, p99) = (
                 p["p50"].as_f64().unwrap(),

@@ -3,7 +3,8 @@
 //!
 //! Candidates come from probes: a few distinctive 32-pixel row segments of changed blocks are
 //! looked up in the base frame along their column (vertical scroll) and along their row
-//! (horizontal scroll), and the offsets vote; last frame's vectors are always tried first,
+//! (horizontal scroll), or failing both, all around them (a dragged window), and the offsets
+//! vote; last frame's vectors are always tried first,
 //! as scrolls and drags go on for many frames. Each dirty block then takes the first candidate
 //! under which its new pixels equal the base pixels *exactly* — a verified copy is never
 //! wrong, whatever the probes guessed — and blocks sharing a vector merge into copy rects.
@@ -21,6 +22,9 @@ use split::Split;
 const PROBE_COLUMNS: usize = 16;
 /// Probe rows per probed column.
 const PROBES_PER_COLUMN: usize = 3;
+/// How far a window may be dragged between two frames, in pixels along each axis, to be
+/// found as a move (at 30 fps, 720 px/s diagonally; scrolls are found over any distance).
+const DRAG_RANGE: u32 = 24;
 /// A probe matching more places than this (blank lines, repeated rows) does not vote.
 const MAX_MATCHES_PER_PROBE: usize = 4;
 /// Voted candidates tried per frame, besides last frame's vectors.
@@ -247,8 +251,9 @@ fn distinctive_row(view: &FrameView<'_>, block: Rect) -> Option<u32> {
 }
 
 /// Offsets under which the probe of `new` (the segment at (`x`, `y`) and the one above it)
-/// appears in `base`, along its column (within half the height) and along its row (within
-/// half the width); empty when it appears too often to say anything.
+/// appears in `base`: along its column (within half the height), along its row (within half
+/// the width), or else anywhere within [`DRAG_RANGE`] of it (a dragged window moves both ways
+/// at once); empty when it appears too often to say anything.
 fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) -> Vec<Vector> {
     let (seg, above) = (segment(new, x, y, width), segment(new, x, y - 1, width));
     let head = |s: &[u8]| u64::from_le_bytes(s[..8].try_into().unwrap_or([0; 8]));
@@ -268,6 +273,24 @@ fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) 
     for bx in (x0..=x1).filter(|&bx| bx != x) {
         if same(bx, y) {
             found.push((bx as i32 - x as i32, 0));
+        }
+    }
+    // Only a probe that did not scroll looks around for a drag.
+    if found.is_empty() {
+        let (x0, x1) = (
+            x.saturating_sub(DRAG_RANGE),
+            (x + DRAG_RANGE).min(w - width),
+        );
+        let (y0, y1) = (
+            y.saturating_sub(DRAG_RANGE).max(1),
+            (y + DRAG_RANGE).min(h - 1),
+        );
+        for by in (y0..=y1).filter(|&by| by != y) {
+            for bx in (x0..=x1).filter(|&bx| bx != x) {
+                if same(bx, by) {
+                    found.push((bx as i32 - x as i32, by as i32 - y as i32));
+                }
+            }
         }
     }
     if found.len() > MAX_MATCHES_PER_PROBE || width < 2 {

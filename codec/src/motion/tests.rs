@@ -197,3 +197,26 @@ fn blocks_moved_in_parts_leave_only_the_exposed_rows() {
         base = new;
     }
 }
+
+#[test]
+fn a_window_dragged_both_ways_at_once_is_found() {
+    let window = page(400, 300, 11);
+    let mut base = Frame::filled(1280, 720, [90, 40, 120, 255]).unwrap();
+    show(&mut base, &window, Rect::new(300, 200, 400, 300), 0);
+    let mut new = Frame::filled(1280, 720, [90, 40, 120, 255]).unwrap();
+    show(&mut new, &window, Rect::new(307, 195, 400, 300), 0);
+    let (ops, before, after, _) = detect_and_check(&mut Motion::default(), &base, &new);
+    assert!(
+        ops.iter().any(|op| matches!(
+            op,
+            Op::CopyRect { src, dst_x, dst_y } if src.x + 7 == *dst_x && src.y == dst_y + 5
+        )),
+        "{ops:?}"
+    );
+    assert!(
+        after.count() * 2 < before.count(),
+        "{} of {} still dirty",
+        after.count(),
+        before.count()
+    );
+}

@@ -27,6 +27,7 @@ pub(crate) fn json(results: &[ScenarioResult]) -> String {
                 "fps": r.fps,
                 "host_ms": p(r.percentiles(|s| s.host)),
                 "diff_ms": p(r.percentiles(|s| s.diff)),
+                "motion_ms": p(r.percentiles(|s| s.motion)),
                 "encode_ms": p(r.percentiles(|s| s.encode)),
                 "decode_ms": p(r.percentiles(|s| s.decode)),
                 "host_cpu_ms_per_frame": round(r.cpu_ms_per_frame()),
@@ -48,10 +49,11 @@ pub(crate) fn table(results: &[ScenarioResult]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<16} {:>6} {:>20} {:>14} {:>14} {:>8} {:>10} {:>7} {:>7} {:>6}",
+        "{:<16} {:>6} {:>20} {:>14} {:>14} {:>14} {:>8} {:>10} {:>7} {:>7} {:>6}",
         "scenario",
         "frames",
         "host ms p50/95/99",
+        "motion p50/95",
         "encode p50/95",
         "decode p50/95",
         "cpu ms",
@@ -61,17 +63,19 @@ pub(crate) fn table(results: &[ScenarioResult]) -> String {
         "RSS MB"
     );
     for r in results {
-        let (h, e, d) = (
+        let (h, m, e, d) = (
             r.percentiles(|s| s.host),
+            r.percentiles(|s| s.motion),
             r.percentiles(|s| s.encode),
             r.percentiles(|s| s.decode),
         );
         let _ = writeln!(
             out,
-            "{:<16} {:>6} {:>20} {:>14} {:>14} {:>8.2} {:>10.1} {:>7.2} {:>7.4} {:>6.0}",
+            "{:<16} {:>6} {:>20} {:>14} {:>14} {:>14} {:>8.2} {:>10.1} {:>7.2} {:>7.4} {:>6.0}",
             r.name,
             r.samples.len(),
             format!("{:.2}/{:.2}/{:.2}", h.p50, h.p95, h.p99),
+            format!("{:.2}/{:.2}", m.p50, m.p95),
             format!("{:.2}/{:.2}", e.p50, e.p95),
             format!("{:.2}/{:.2}", d.p50, d.p95),
             r.cpu_ms_per_frame(),

@@ -101,6 +101,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
             host: host_time,
             host_cpu,
             diff: stats.diff,
+            motion: stats.motion,
             encode: stats.encode,
             decode: decode_time,
             bytes,

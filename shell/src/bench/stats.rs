@@ -11,7 +11,9 @@ pub(crate) struct FrameSample {
     pub(crate) host_cpu: Duration,
     /// The diff part of `host`.
     pub(crate) diff: Duration,
-    /// The plan + tile-encode part of `host`.
+    /// The scroll/move detection part of `host`.
+    pub(crate) motion: Duration,
+    /// The cache + plan + tile-encode part of `host`.
     pub(crate) encode: Duration,
     /// Viewer wall time: wire decode + decode + composite.
     pub(crate) decode: Duration,
@@ -117,6 +119,7 @@ mod tests {
                 host: Duration::from_millis(ms),
                 host_cpu: Duration::from_millis(ms),
                 diff: Duration::ZERO,
+                motion: Duration::ZERO,
                 encode: Duration::ZERO,
                 decode: Duration::ZERO,
                 bytes,
