@@ -1,5 +1,5 @@
 //! The whole host pipeline per frame at 1080p (diff → motion → cache → plan → encode), and
-//! the motion search inside it, on frames of the synthetic scenes.
+//! the motion search and the tile cache look-ups inside it, on frames of the synthetic scenes.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -92,6 +92,7 @@ fn motion_search(c: &mut Criterion) {
             (frames(Scene::Typing, 0).0, frames(Scene::Switch, 0).0),
         ),
         ("1080p/no-scroll-typing", changing_pair(Scene::Typing, 20)),
+        ("1080p/window-drag", changing_pair(Scene::WindowDrag, 10)),
     ];
     for (name, (a, b)) in &cases {
         let mut host = host_after(a);
@@ -112,9 +113,40 @@ fn motion_search(c: &mut Criterion) {
     group.finish();
 }
 
+/// The tile cache look-ups alone, as timed inside real encodes (`EncodeStats::cache`): every
+/// block of a switch back to a screen seen before (all hits), and typing (few blocks, misses).
+fn cache_lookup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cache");
+    let cases = [
+        (
+            "1080p/switch-back-all-hits",
+            (frames(Scene::Typing, 0).0, frames(Scene::PageScroll, 0).0),
+        ),
+        ("1080p/typing", changing_pair(Scene::Typing, 20)),
+    ];
+    for (name, (a, b)) in &cases {
+        let mut host = HostEncoder::new(HostConfig::new(a.width(), a.height())).expect("host");
+        host.encode(&a.view()).expect("first frame");
+        let mut flip = false;
+        group.bench_function(*name, |bench| {
+            bench.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    flip = !flip;
+                    host.encode(&if flip { b } else { a }.view())
+                        .expect("encode");
+                    total += host.last_stats().cache;
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = host_pipeline, motion_search
+    targets = host_pipeline, motion_search, cache_lookup
 }
 criterion_main!(benches);

@@ -75,7 +75,10 @@ pub struct EncodeStats {
     pub diff: Duration,
     /// Scroll and move detection.
     pub motion: Duration,
-    /// Cache look-ups, planning, classifying and coding the tiles (AV1 in parallel).
+    /// Tile cache look-ups: hashing the changed blocks, finding entries, grouping the hits.
+    pub cache: Duration,
+    /// Planning, classifying and coding the tiles (AV1 in parallel), and keeping the cache
+    /// mirror.
     pub encode: Duration,
     /// Blocks that changed.
     pub dirty_blocks: usize,
@@ -223,7 +226,8 @@ impl HostEncoder {
             ..EncodeStats::default()
         };
         let result = self.encode_changes(frame, &mut dirty, &changed, keyframe);
-        self.stats.encode = start.elapsed() - self.stats.diff - self.stats.motion;
+        self.stats.encode =
+            start.elapsed() - self.stats.diff - self.stats.motion - self.stats.cache;
         if result.is_err() {
             // The viewer may now hold a different picture than `base`: start over.
             self.refresh = true;
@@ -254,6 +258,7 @@ impl HostEncoder {
         }
         let mut keys = vec![None; self.blocks.len()];
         if !keyframe && self.config.cache_blocks > 0 {
+            let start = Instant::now();
             let mut ids = vec![None; self.blocks.len()];
             for (col, row) in dirty.iter_dirty().collect::<Vec<_>>() {
                 let index = (row * dirty.cols() + col) as usize;
@@ -272,6 +277,7 @@ impl HostEncoder {
                 }
             }
             ops.extend(cache::hit_ops(dirty, &ids, &keys));
+            self.stats.cache = start.elapsed();
         }
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
