@@ -24,7 +24,11 @@ const PROBE_COLUMNS: usize = 16;
 const PROBES_PER_COLUMN: usize = 3;
 /// How far a window may be dragged between two frames, in pixels along each axis, to be
 /// found as a move (at 30 fps, 720 px/s diagonally; scrolls are found over any distance).
-const DRAG_RANGE: u32 = 24;
+const DRAG_RANGE: u32 = 16;
+/// Probes per frame that search around themselves for a drag (each compares
+/// (2 × [`DRAG_RANGE`] + 1)² places): enough votes for a window, a bounded cost when nothing
+/// moved (video, typing).
+const DRAG_PROBES: usize = 48;
 /// A probe matching more places than this (blank lines, repeated rows) does not vote.
 const MAX_MATCHES_PER_PROBE: usize = 4;
 /// Voted candidates tried per frame, besides last frame's vectors.
@@ -73,13 +77,19 @@ impl Motion {
             masks = assign(base, new, dirty, &candidates);
         }
         fill_gaps(base, new, dirty, &candidates, &mut masks);
-        // Blocks that no vector explains whole may still be explained in parts.
+        // Blocks that no vector explains whole may still be explained in parts, by the
+        // vectors that explain some whole blocks.
+        let moving: Vec<Vector> = candidates
+            .iter()
+            .zip(&masks)
+            .filter(|(_, mask)| mask.count() > 0)
+            .map(|(&vector, _)| vector)
+            .collect();
         let mut splits: Vec<Split> = dirty
             .iter_dirty()
+            .filter(|_| !moving.is_empty())
             .filter(|&(col, row)| !masks.iter().any(|m| m.is_dirty(col, row)))
-            .filter_map(|(col, row)| {
-                split::split(base, new, dirty.block_rect(col, row), &candidates)
-            })
+            .filter_map(|(col, row)| split::split(base, new, dirty.block_rect(col, row), &moving))
             .collect();
         split::align(&mut splits);
         // Each copy with the splits it serves (none: whole blocks), the rect nearest the
@@ -95,7 +105,7 @@ impl Motion {
                     .filter(move |&(_, v)| v == vector)
                     .map(move |(rect, _)| (rect, i))
             });
-            rects.extend(split::join_rows(parts.collect(), u64::MAX));
+            rects.extend(split::join(parts.collect(), u64::MAX));
             rects.sort_by_key(|(r, _)| {
                 (
                     r.y as i64 * vector.1.signum() as i64,
@@ -133,7 +143,7 @@ impl Motion {
         self.previous = used;
         Moves {
             copies: kept,
-            residuals: split::join_rows(residuals, MAX_RESIDUAL_AREA)
+            residuals: split::join(residuals, MAX_RESIDUAL_AREA)
                 .into_iter()
                 .map(|(rect, _)| rect)
                 .collect(),
@@ -152,6 +162,7 @@ impl Motion {
             .filter(|&c| (0..dirty.rows()).filter(|&r| dirty.is_dirty(c, r)).count() >= 2)
             .collect();
         let step = columns.len().div_ceil(PROBE_COLUMNS).max(1);
+        let mut drag_searches = DRAG_PROBES;
         for &col in columns.iter().step_by(step) {
             let rows: Vec<u32> = (0..dirty.rows())
                 .filter(|&r| dirty.is_dirty(col, r))
@@ -160,7 +171,8 @@ impl Motion {
             for &i in picks.iter().take(PROBES_PER_COLUMN) {
                 let block = dirty.block_rect(col, rows[i]);
                 if let Some(y) = distinctive_row(new, block) {
-                    for vector in probe(base, new, block.x, y, block.width) {
+                    let found = probe(base, new, (block.x, y, block.width), &mut drag_searches);
+                    for vector in found {
                         *votes.entry(vector).or_default() += 1;
                     }
                 }
@@ -253,8 +265,13 @@ fn distinctive_row(view: &FrameView<'_>, block: Rect) -> Option<u32> {
 /// Offsets under which the probe of `new` (the segment at (`x`, `y`) and the one above it)
 /// appears in `base`: along its column (within half the height), along its row (within half
 /// the width), or else anywhere within [`DRAG_RANGE`] of it (a dragged window moves both ways
-/// at once); empty when it appears too often to say anything.
-fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) -> Vec<Vector> {
+/// at once; while `drag_searches` lasts); empty when it appears too often to say anything.
+fn probe(
+    base: &FrameView<'_>,
+    new: &FrameView<'_>,
+    (x, y, width): (u32, u32, u32),
+    drag_searches: &mut usize,
+) -> Vec<Vector> {
     let (seg, above) = (segment(new, x, y, width), segment(new, x, y - 1, width));
     let head = |s: &[u8]| u64::from_le_bytes(s[..8].try_into().unwrap_or([0; 8]));
     let same = |bx: u32, by: u32| {
@@ -262,21 +279,27 @@ fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) 
         head(other) == head(seg) && other == seg && segment(base, bx, by - 1, width) == above
     };
     let (w, h) = (base.width(), base.height());
+    // Each search stops as soon as the probe is known to be ambiguous.
     let mut found = Vec::new();
+    let look = |bx: u32, by: u32, found: &mut Vec<Vector>| {
+        if found.len() <= MAX_MATCHES_PER_PROBE && same(bx, by) {
+            found.push((bx as i32 - x as i32, by as i32 - y as i32));
+        }
+    };
     let (y0, y1) = (y.saturating_sub(h / 2).max(1), (y + h / 2).min(h - 1));
     for by in (y0..=y1).filter(|&by| by != y) {
-        if same(x, by) {
-            found.push((0, by as i32 - y as i32));
-        }
+        look(x, by, &mut found);
     }
-    let (x0, x1) = (x.saturating_sub(w / 2), (x + w / 2).min(w - width));
-    for bx in (x0..=x1).filter(|&bx| bx != x) {
-        if same(bx, y) {
-            found.push((bx as i32 - x as i32, 0));
-        }
-    }
-    // Only a probe that did not scroll looks around for a drag.
+    // Only a probe that did not scroll vertically looks along its row, and only one that
+    // did not scroll at all looks around for a drag (so many per frame).
     if found.is_empty() {
+        let (x0, x1) = (x.saturating_sub(w / 2), (x + w / 2).min(w - width));
+        for bx in (x0..=x1).filter(|&bx| bx != x) {
+            look(bx, y, &mut found);
+        }
+    }
+    if found.is_empty() && *drag_searches > 0 {
+        *drag_searches -= 1;
         let (x0, x1) = (
             x.saturating_sub(DRAG_RANGE),
             (x + DRAG_RANGE).min(w - width),
@@ -287,9 +310,7 @@ fn probe(base: &FrameView<'_>, new: &FrameView<'_>, x: u32, y: u32, width: u32) 
         );
         for by in (y0..=y1).filter(|&by| by != y) {
             for bx in (x0..=x1).filter(|&bx| bx != x) {
-                if same(bx, by) {
-                    found.push((bx as i32 - x as i32, by as i32 - y as i32));
-                }
+                look(bx, by, &mut found);
             }
         }
     }
