@@ -4,10 +4,11 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use meekijk_benches::photo_frame;
 use meekijk_capture::{Scene, Source, Synthetic};
-use meekijk_codec::{Frame, HostConfig, HostEncoder};
+use meekijk_codec::{EncodeStats, Frame, HostConfig, HostEncoder};
 
 /// Frames `first` and `first + 1` of a scene at 1080p, with seed 7.
 fn frames(scene: Scene, first: u64) -> (Frame, Frame) {
@@ -78,7 +79,30 @@ fn host_pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-/// The motion search alone, as timed inside real encodes (`EncodeStats::motion`).
+/// Benches one stage of `host` alone, as timed inside real encodes of `a` and `b` in turn.
+fn bench_stage(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    mut host: HostEncoder,
+    (a, b): &(Frame, Frame),
+    stage: fn(&EncodeStats) -> Duration,
+) {
+    let mut flip = false;
+    group.bench_function(name, |bench| {
+        bench.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                flip = !flip;
+                host.encode(&if flip { b } else { a }.view())
+                    .expect("encode");
+                total += stage(&host.last_stats());
+            }
+            total
+        })
+    });
+}
+
+/// The motion search alone (`EncodeStats::motion`).
 fn motion_search(c: &mut Criterion) {
     let mut group = c.benchmark_group("motion");
     let cases = [
@@ -94,27 +118,14 @@ fn motion_search(c: &mut Criterion) {
         ("1080p/no-scroll-typing", changing_pair(Scene::Typing, 20)),
         ("1080p/window-drag", changing_pair(Scene::WindowDrag, 10)),
     ];
-    for (name, (a, b)) in &cases {
-        let mut host = host_after(a);
-        let mut flip = false;
-        group.bench_function(*name, |bench| {
-            bench.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    flip = !flip;
-                    host.encode(&if flip { b } else { a }.view())
-                        .expect("encode");
-                    total += host.last_stats().motion;
-                }
-                total
-            })
-        });
+    for (name, pair) in &cases {
+        bench_stage(&mut group, name, host_after(&pair.0), pair, |s| s.motion);
     }
     group.finish();
 }
 
-/// The tile cache look-ups alone, as timed inside real encodes (`EncodeStats::cache`): every
-/// block of a switch back to a screen seen before (all hits), and typing (few blocks, misses).
+/// The tile cache look-ups alone (`EncodeStats::cache`): every block of a switch back to a
+/// screen seen before (all hits), and typing (few blocks, misses).
 fn cache_lookup(c: &mut Criterion) {
     let mut group = c.benchmark_group("cache");
     let cases = [
@@ -124,22 +135,11 @@ fn cache_lookup(c: &mut Criterion) {
         ),
         ("1080p/typing", changing_pair(Scene::Typing, 20)),
     ];
-    for (name, (a, b)) in &cases {
-        let mut host = HostEncoder::new(HostConfig::new(a.width(), a.height())).expect("host");
-        host.encode(&a.view()).expect("first frame");
-        let mut flip = false;
-        group.bench_function(*name, |bench| {
-            bench.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    flip = !flip;
-                    host.encode(&if flip { b } else { a }.view())
-                        .expect("encode");
-                    total += host.last_stats().cache;
-                }
-                total
-            })
-        });
+    for (name, pair) in &cases {
+        let (width, height) = (pair.0.width(), pair.0.height());
+        let mut host = HostEncoder::new(HostConfig::new(width, height)).expect("host");
+        host.encode(&pair.0.view()).expect("first frame");
+        bench_stage(&mut group, name, host, pair, |s| s.cache);
     }
     group.finish();
 }

@@ -182,7 +182,7 @@ pub enum Error {
         colours: usize,
     },
     /// Palette tile: the compressed indices do not decode to exactly the rect's size.
-    #[error("palette data decodes to {got} bytes of indices; the rect needs exactly {expected}")]
+    #[error("palette data decodes to {got} bytes of colours and indices; the rect needs exactly {expected}")]
     PaletteLength {
         /// Bytes the data produced (capped just past `expected`: decoding stops there).
         got: usize,
@@ -208,6 +208,16 @@ pub enum Error {
         layout: &'static str,
         /// Bits per sample.
         bits: usize,
+    },
+    /// An update decodes more tile pixels than a real one ever does (a few times the screen):
+    /// refused before any of it is decoded, so a hostile host cannot exhaust the viewer's
+    /// memory with cheap ops.
+    #[error("update decodes {pixels} tile pixels; at most {max} (4 screens) are allowed")]
+    UpdateTooLarge {
+        /// Pixels of the update's palette, AV1 and cache-hit tiles together.
+        pixels: u64,
+        /// The bound for this screen.
+        max: u64,
     },
     /// The viewer was told to paint tile-cache entries it does not hold, or whose content
     /// does not match the op's check: host and viewer disagree, so the viewer must ask for a

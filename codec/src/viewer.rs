@@ -8,6 +8,10 @@ use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::tile::{Av1Decoder, PaletteDecoder};
 use crate::{compositor, Error, Frame, FrameView, Op, Rect, Result, Update};
 
+/// Tile pixels one update may decode, in screens: the host's ops never paint a pixel more
+/// than twice; the bound keeps the decoded tiles of a hostile update to a few screens.
+const MAX_TILE_SCREENS: u64 = 4;
+
 /// The viewer side of the pipeline. See the module docs.
 pub struct ViewerDecoder {
     framebuffer: Frame,
@@ -62,11 +66,26 @@ impl ViewerDecoder {
     ///
     /// # Errors
     /// Any invalid op (rect outside the framebuffer, empty, undecodable payload, tile of the
-    /// wrong size, [`Error::CacheMiss`]) fails the whole update; the framebuffer is unchanged.
+    /// wrong size, [`Error::CacheMiss`]) and an update of more tile pixels than a few screens
+    /// ([`Error::UpdateTooLarge`]) fail the whole update; the framebuffer is unchanged.
     pub fn apply(&mut self, update: &Update) -> Result<()> {
         let (width, height) = (self.framebuffer.width(), self.framebuffer.height());
+        let mut tile_pixels = 0u64;
         for op in &update.ops {
             compositor::validate(op, width, height)?;
+            if matches!(
+                op,
+                Op::Palette { .. } | Op::Av1 { .. } | Op::CacheHit { .. }
+            ) {
+                tile_pixels += op.rect().area();
+            }
+        }
+        let max = MAX_TILE_SCREENS * u64::from(width) * u64::from(height);
+        if tile_pixels > max {
+            return Err(Error::UpdateTooLarge {
+                pixels: tile_pixels,
+                max,
+            });
         }
         let mut paints = Vec::with_capacity(update.ops.len());
         for op in &update.ops {

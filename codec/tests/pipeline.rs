@@ -326,6 +326,26 @@ fn switching_back_to_a_screen_seen_before_is_all_cache_hits() {
 }
 
 #[test]
+fn cheap_ops_that_would_decode_many_screens_are_refused_before_decoding() {
+    // 29 bytes on the wire each, a whole screen of cache cells each: without a bound, a
+    // hostile host could make the viewer stage thousands of screens.
+    let screen_hit = Op::CacheHit {
+        rect: Rect::new(0, 0, W, H),
+        first: 0,
+        stride: W.div_ceil(32),
+        check: 0,
+    };
+    let (mut host, mut viewer) = pair();
+    viewer
+        .apply(&host.encode(&text_frame(W, H, 4).view()).unwrap())
+        .unwrap();
+    let before = Frame::from_view(&viewer.framebuffer());
+    let err = viewer.apply(&Update::new(vec![screen_hit; 5])).unwrap_err();
+    assert!(matches!(err, Error::UpdateTooLarge { .. }), "{err}");
+    assert!(viewer.framebuffer().data() == before.data());
+}
+
+#[test]
 fn a_cache_hit_whose_check_fails_is_refused_not_painted() {
     let (mut host, mut viewer) = pair();
     let editor = text_frame(W, H, 10);

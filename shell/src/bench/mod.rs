@@ -47,6 +47,10 @@ pub(crate) struct BenchArgs {
     /// Turn the tile cache off (to measure what it saves).
     #[arg(long)]
     no_cache: bool,
+    /// Compress each palette tile on its own instead of in one zstd stream for the session
+    /// (to measure what the stream saves).
+    #[arg(long)]
+    no_stream: bool,
     /// Print one line per frame (blocks changed / copied / cached / refined, bytes) to stderr.
     #[arg(long)]
     per_frame: bool,
@@ -107,6 +111,7 @@ fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
         motion: !args.no_motion,
         per_frame: args.per_frame,
         cache: !args.no_cache,
+        stream: !args.no_stream,
     };
     if let Some(path) = &args.input {
         if !args.scenario.is_empty() {

@@ -31,6 +31,8 @@ pub(crate) struct ScenarioSpec {
     pub(crate) motion: bool,
     /// Tile cache on.
     pub(crate) cache: bool,
+    /// Palette tiles in one zstd stream for the session (else one zstd frame each).
+    pub(crate) stream: bool,
     /// Print a line per frame.
     pub(crate) per_frame: bool,
 }
@@ -41,6 +43,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
     let (width, height) = source.size();
     let mut config = HostConfig::new(width, height);
     config.motion = spec.motion;
+    config.palette.stream = spec.stream;
     if !spec.cache {
         config.cache_blocks = 0;
     }
