@@ -238,6 +238,10 @@ pub(super) fn align(splits: &mut [Split]) {
         };
         let mut end = start + 1;
         while let Some(&next) = splits.get(end) {
+            // Only a continuation has the same number of lines.
+            if !splits[end - 1].continued_by(&next) {
+                break;
+            }
             let joined = if first.whole() {
                 (lo.max(len - next.trail), hi.min(next.lead))
             } else {
@@ -248,7 +252,7 @@ pub(super) fn align(splits: &mut [Split]) {
             } else {
                 next.top.abs_diff(lo) <= ALIGN_SLACK && next.bottom.abs_diff(hi) <= ALIGN_SLACK
             };
-            if !(splits[end - 1].continued_by(&next) && fits) {
+            if !fits {
                 break;
             }
             (lo, hi) = joined;

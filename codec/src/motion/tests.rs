@@ -220,3 +220,31 @@ fn a_window_dragged_both_ways_at_once_is_found() {
         before.count()
     );
 }
+
+#[test]
+fn odd_frame_sizes_and_every_kind_of_move_stay_exact() {
+    // Frames off the block grid (narrow right column, short bottom row of blocks), panes
+    // reaching their edges, moved every way: nothing may panic, every cleared block must be
+    // right (checked inside `detect_and_check`).
+    for (w, h) in [(250u32, 170u32), (333, 201), (97, 65)] {
+        let content = page(w + 64, h + 64, u64::from(w));
+        let pane = Rect::new(w / 5, h / 4, w - w / 5, h - h / 4);
+        let mut base = Frame::filled(w, h, [20, 30, 40, 255]).unwrap();
+        show(&mut base, &content, pane, 0);
+        let mut motion = Motion::default();
+        for (dx, dy) in [(0u32, 3u32), (0, 9), (5, 0), (7, 4), (2, 11), (0, 0)] {
+            let mut new = Frame::filled(w, h, [20, 30, 40, 255]).unwrap();
+            let src = content
+                .view()
+                .sub(Rect::new(dx, dy, pane.width, pane.height))
+                .unwrap();
+            new.view_mut()
+                .sub_mut(pane)
+                .unwrap()
+                .copy_from(&src)
+                .unwrap();
+            detect_and_check(&mut motion, &base, &new);
+            base = new;
+        }
+    }
+}
