@@ -430,7 +430,7 @@ impl HostEncoder {
         let mut ops = Vec::new();
         let mut natural = Vec::new();
         for rect in planner::merge(mask, planner::MAX_RECT_BLOCKS) {
-            let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
+            let class = classify(&frame.sub(rect)?, self.palette_limit(rect));
             if self.push_lossless(rect, class, &mut ops)? {
                 continue;
             }
