@@ -41,7 +41,8 @@ const MAX_RESIDUAL_AREA: u64 = (planner::MAX_RECT_BLOCKS as u64 * BLOCK_SIZE as 
 pub(crate) struct Moves {
     /// Copy ops, in the order they must be applied.
     pub(crate) copies: Vec<Op>,
-    /// The rows of blocks moved in parts that are new: to be coded (joined along rows).
+    /// The lines (rows or columns) of blocks moved in parts that are new: to be coded, joined
+    /// into strips.
     pub(crate) residuals: Vec<Rect>,
 }
 
