@@ -429,8 +429,13 @@ impl HostEncoder {
     ) -> Result<Vec<Op>> {
         let mut ops = Vec::new();
         let mut natural = Vec::new();
+        // A rect of up to the configured number of colours goes lossless whatever its size:
+        // small anti-aliased text has more colours than one per 4 pixels (at 320×200,
+        // page-scroll lost bit-exactness under that bound). Only a rect with more colours is
+        // decided block by block, where that bound and the background rule tell text from
+        // photo and video.
         for rect in planner::merge(mask, planner::MAX_RECT_BLOCKS) {
-            let class = classify(&frame.sub(rect)?, self.palette_limit(rect));
+            let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
             if self.push_lossless(rect, class, &mut ops)? {
                 continue;
             }
@@ -441,8 +446,7 @@ impl HostEncoder {
                 natural.push(rect);
             }
         }
-        // Parts are thin strips (a few rows of a block), where one colour per 4 pixels would
-        // send cut-through anti-aliased text to AV1: any palette the codec can hold is fine.
+        // Parts are thin strips of blocks: the same holds for text cut through.
         for &rect in parts {
             let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
             if !self.push_lossless(rect, class, &mut ops)? {
