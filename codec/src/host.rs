@@ -354,14 +354,8 @@ impl HostEncoder {
     /// from lossy pixels: they stay lossy whatever codes their other rows.
     fn move_block_states(&mut self, copies: &[Op], map: &DirtyMap) -> Vec<(u32, u32)> {
         let before: Vec<bool> = self.blocks.iter().map(|b| b.lossy).collect();
-        let lossy_under = |rect: Rect| {
-            let (c0, r0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
-            let (c1, r1) = (
-                (rect.right() as u32).div_ceil(BLOCK_SIZE),
-                (rect.bottom() as u32).div_ceil(BLOCK_SIZE),
-            );
-            (r0..r1).any(|r| (c0..c1).any(|c| before[(r * map.cols() + c) as usize]))
-        };
+        let lossy_under =
+            |rect: Rect| blocks_touched(rect).any(|(c, r)| before[(r * map.cols() + c) as usize]);
         let now = self.frame_index;
         let mut inherited = Vec::new();
         for op in copies {
@@ -369,12 +363,7 @@ impl HostEncoder {
                 continue;
             };
             let dst = op.rect();
-            let (c0, r0) = (dst.x / BLOCK_SIZE, dst.y / BLOCK_SIZE);
-            let (c1, r1) = (
-                (dst.right() as u32).div_ceil(BLOCK_SIZE),
-                (dst.bottom() as u32).div_ceil(BLOCK_SIZE),
-            );
-            for (col, row) in (r0..r1).flat_map(|r| (c0..c1).map(move |c| (c, r))) {
+            for (col, row) in blocks_touched(dst) {
                 let block = map.block_rect(col, row);
                 let Some(part) = block.intersect(&dst) else {
                     continue;
@@ -520,10 +509,15 @@ impl HostEncoder {
 
     /// Records how the blocks under `rect` (a union of whole blocks) were last coded.
     fn mark_blocks(&mut self, map: &DirtyMap, rect: Rect, lossy: bool) {
-        for row in rect.y / BLOCK_SIZE..(rect.bottom() as u32).div_ceil(BLOCK_SIZE) {
-            for col in rect.x / BLOCK_SIZE..(rect.right() as u32).div_ceil(BLOCK_SIZE) {
-                self.block_mut(map, col, row).lossy = lossy;
-            }
+        for (col, row) in blocks_touched(rect) {
+            self.block_mut(map, col, row).lossy = lossy;
         }
     }
+}
+
+/// The grid blocks (column, row) that `rect` touches, in raster order.
+fn blocks_touched(rect: Rect) -> impl Iterator<Item = (u32, u32)> {
+    let cols = rect.x / BLOCK_SIZE..(rect.right() as u32).div_ceil(BLOCK_SIZE);
+    let rows = rect.y / BLOCK_SIZE..(rect.bottom() as u32).div_ceil(BLOCK_SIZE);
+    rows.flat_map(move |row| cols.clone().map(move |col| (col, row)))
 }
