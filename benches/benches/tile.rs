@@ -92,14 +92,14 @@ fn decode_palette_ops(decoder: &mut PaletteDecoder, ops: &[Op], target: &mut Fra
     for op in ops {
         if let Op::Palette {
             rect,
-            colour_count,
+            new_colours,
             data,
         } = op
         {
             let mut view = target.view_mut();
             let mut sub = view.sub_mut(*rect).expect("rect inside");
             decoder
-                .decode(usize::from(*colour_count), data, &mut sub)
+                .decode(usize::from(*new_colours), data, &mut sub)
                 .expect("decode");
         }
     }

@@ -34,7 +34,7 @@ fn busy_update() -> HostMessage {
             ops.push(match seed % 5 {
                 0 | 3 => Op::Palette {
                     rect,
-                    colour_count: 16,
+                    new_colours: 16,
                     data: payload(2_464, seed),
                 },
                 1 | 4 => Op::Av1 {

@@ -62,10 +62,10 @@ fn secret_in_encoded_tiles(frame: &FrameView<'_>, codecs: &mut Codecs) -> bool {
             match op {
                 Op::Fill { colour, .. } => tile.view_mut().fill(colour),
                 Op::Palette {
-                    colour_count, data, ..
+                    new_colours, data, ..
                 } => codecs
                     .palette_decoder
-                    .decode(usize::from(colour_count), &data, &mut tile.view_mut())
+                    .decode(usize::from(new_colours), &data, &mut tile.view_mut())
                     .unwrap(),
                 Op::Av1 { data, .. } => codecs
                     .av1_decoder

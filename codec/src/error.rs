@@ -157,7 +157,8 @@ pub enum Error {
         /// Length of the valid prefix.
         valid_up_to: usize,
     },
-    /// Palette tile: a palette with no colour or more colours than indices can address.
+    /// Palette tile: a palette with no colour, or more colours than an op may add or the
+    /// session table may hold.
     #[error("palette of {colours} colours is unusable; 1 to {max} colours are allowed")]
     PaletteSize {
         /// Colours that were given.
@@ -166,14 +167,14 @@ pub enum Error {
         max: usize,
     },
     /// Palette tile: a header byte this decoder does not know.
-    #[error("palette data header {header:#04x} is invalid; expected 1, 2, 4, 8 or 16 bits per index able to address {colours} colours")]
+    #[error(
+        "palette data header {header:#04x} is invalid; expected 1, 2, 4, 8 or 16 bits per index"
+    )]
     PaletteHeader {
         /// The header byte.
         header: u8,
-        /// Colours in the palette.
-        colours: usize,
     },
-    /// Palette tile: an index that names no colour of the palette.
+    /// Palette tile: an index that names no colour of the palette (or session table).
     #[error("palette index {index} is out of range; the palette has {colours} colours")]
     PaletteIndex {
         /// The offending index.

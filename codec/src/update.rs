@@ -15,13 +15,14 @@ pub enum Op {
         /// The colour, BGRA.
         colour: [u8; 4],
     },
-    /// A lossless few-colour tile: its palette and indices, compressed (see `palette`).
+    /// A lossless few-colour tile: indices into the session colour table, compressed (see
+    /// `tile::palette`).
     Palette {
         /// Target pixels.
         rect: Rect,
-        /// Colours in the palette (1..=4096).
-        colour_count: u16,
-        /// The compressed palette and indices.
+        /// Colours this op adds to the session colour table (0..=4096).
+        new_colours: u16,
+        /// The compressed new colours and indices.
         data: Bytes,
     },
     /// An independent AV1 still frame covering `rect` exactly.

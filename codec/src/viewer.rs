@@ -139,11 +139,11 @@ impl ViewerDecoder {
             Op::Fill { rect, colour } => Paint::Fill(*rect, *colour),
             Op::CopyRect { src, dst_x, dst_y } => Paint::Copy(*src, *dst_x, *dst_y),
             Op::Palette {
-                colour_count, data, ..
+                new_colours, data, ..
             } => {
                 let mut tile = Frame::new(rect.width, rect.height)?;
                 self.palette
-                    .decode(usize::from(*colour_count), data, &mut tile.view_mut())?;
+                    .decode(usize::from(*new_colours), data, &mut tile.view_mut())?;
                 Paint::Tile(rect, tile)
             }
             Op::Av1 { data, .. } => {

@@ -243,25 +243,25 @@ fn hostile_updates_fail_and_leave_the_framebuffer_alone() {
         .clone();
     let Op::Palette {
         rect,
-        colour_count,
+        new_colours,
         data,
     } = palette
     else {
         unreachable!()
     };
     // A colour count that does not match the data, truncated and empty data.
-    for (colour_count, data) in [
+    for (new_colours, data) in [
         (1, data.clone()),
-        (colour_count + 1, data.clone()),
-        (colour_count, data.slice(..data.len() / 2)),
-        (colour_count, Bytes::new()),
+        (new_colours + 1, data.clone()),
+        (new_colours, data.slice(..data.len() / 2)),
+        (new_colours, Bytes::new()),
         (0, data.clone()),
     ] {
         assert_rejected(Update::new(vec![
             ok_fill.clone(),
             Op::Palette {
                 rect,
-                colour_count,
+                new_colours,
                 data,
             },
         ]));

@@ -3,6 +3,7 @@
 
 mod common;
 
+use meekijk_codec::wire;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -139,7 +140,7 @@ fn oversized_messages_end_the_session() {
     for (i, (len, expected)) in headers.into_iter().enumerate() {
         let (mut host, addr, code) = Host::listening(&format!("oversized-{i}"), &[]);
         let mut tls = approved_raw_viewer(&mut host, &addr, &code);
-        let mut header = b"MK\x01\x81".to_vec();
+        let mut header = vec![b'M', b'K', wire::VERSION, 0x81];
         header.extend_from_slice(&len.to_be_bytes());
         tls.write_all(&header).unwrap();
         tls.flush().unwrap();
@@ -160,7 +161,8 @@ fn a_truncated_message_ends_the_session() {
     let (mut host, addr, code) = Host::listening("truncated", &[]);
     let mut tls = approved_raw_viewer(&mut host, &addr, &code);
     // The first 5 of the 16 bytes of an Ack, then a proper TLS close.
-    tls.write_all(b"MK\x01\x81\x00").unwrap();
+    tls.write_all(&[b'M', b'K', wire::VERSION, 0x81, 0])
+        .unwrap();
     tls.conn.send_close_notify();
     tls.flush().unwrap();
     tls.sock.shutdown(std::net::Shutdown::Write).unwrap();

@@ -20,11 +20,13 @@ mod classify;
 pub mod ivf;
 mod pack;
 pub mod palette;
+mod session;
 
 pub use av1_decode::{Av1Decoder, DEFAULT_MAX_PIXELS};
 pub use av1_encode::{Av1Config, Av1Encoder, Av1Preset, Quality};
 pub use classify::{classify, max_colours_for, Class, Palette, DEFAULT_MAX_COLOURS, MAX_PALETTE};
 pub use palette::{PaletteConfig, PaletteDecoder, PaletteEncoder};
+pub use session::SESSION_COLOURS;
 
 use crate::{FrameView, FrameViewMut, Op, Rect, Result};
 

@@ -1,27 +1,28 @@
-//! The lossless palette codec: palette indices, bit-packed, compressed with zstd in one
-//! session-long stream.
+//! The lossless palette codec: palette indices into one session colour table, bit-packed,
+//! compressed with zstd in one session-long stream.
 //!
 //! # Data format (`Op::Palette::data`)
 //! One header byte, then zstd output. The header's low five bits are the bits per index
-//! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream starts with this op;
-//! the other bits are zero. Decompressed, the data is exactly the op's `colour_count`
-//! colours (BGRA, 4 bytes each), then `height` rows of `ceil(width * bits / 8)` bytes:
-//! indices MSB-first within a byte, 16-bit ones little-endian.
+//! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream and a new colour
+//! table start with this op; the other bits are zero. Decompressed, the data is exactly the
+//! op's `new_colours` colours (BGRA, 4 bytes each), which extend the session's colour table
+//! (see [`super::session`]), then `height` rows of `ceil(width * bits / 8)` bytes: indices
+//! into that table, MSB-first within a byte, 16-bit ones little-endian.
 //!
-//! The colours travel inside the stream because they repeat even more than the glyphs: the
-//! same text colours and anti-aliasing blends in op after op (sent raw, they were half the
-//! bytes of a scrolling terminal).
-//!
-//! # Why one stream per session
+//! # Why one stream and one colour table per session
 //! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
 //! as long as the session, flushed at the end of every op, lets each op refer back to the
-//! bytes of every earlier one (the window): on rendered text this costs far fewer bytes than
-//! independent frames (see the tile bench). The price is order: **ops must be decoded in the
-//! order they were encoded, each exactly once**, and the host must only encode ops it will
-//! send. A decode error leaves the stream out of step; the decoder then refuses everything
-//! until an op flagged [`RESTART`] arrives, which the host emits after [`PaletteEncoder::reset`]
-//! (call it when the viewer asks for a refresh). Updates travel in order over TLS, so the
-//! viewer can keep the history.
+//! bytes of every earlier one (the window). That only pays if a glyph packs to the same
+//! bytes each time, so a colour keeps its index all session instead of one per op (measured
+//! on the scroll scenes: a third fewer bytes than per-op palettes, whose indices depend on
+//! what else the op holds); and a colour is sent once, not in every op that uses it.
+//!
+//! The price is order: **ops must be decoded in the order they were encoded, each exactly
+//! once**, and the host must only encode ops it will send. A decode error leaves the stream
+//! out of step; the decoder then refuses everything until an op flagged [`RESTART`] arrives,
+//! which the host emits after [`PaletteEncoder::reset`] (call it when the viewer asks for a
+//! refresh) and before its colour table would outgrow [`SESSION_COLOURS`]. Updates travel in
+//! order over TLS, so the viewer can keep the history.
 
 use bytes::Bytes;
 use zstd::zstd_safe::{
@@ -30,11 +31,12 @@ use zstd::zstd_safe::{
 };
 
 use super::pack::{bits_for, pack, row_bytes, unpack, DEPTHS};
+use super::session::{ColourIndex, SESSION_COLOURS};
 use super::Palette;
 use crate::tile::MAX_PALETTE;
 use crate::{Error, FrameViewMut, Op, Rect, Result};
 
-/// Header flag: this op starts a new compression stream.
+/// Header flag: this op starts a new compression stream and colour table.
 pub const RESTART: u8 = 0x80;
 
 /// Largest zstd window (log2 bytes) the decoder accepts; bounds its memory to 8 MiB whatever
@@ -75,6 +77,11 @@ pub struct PaletteEncoder {
     config: PaletteConfig,
     /// The next op starts a new stream.
     restart: bool,
+    /// Session index of every colour sent since the last restart.
+    table: ColourIndex,
+    /// Scratch: the op's palette as session indices, its pixels as session indices.
+    remap: Vec<u16>,
+    indices: Vec<u16>,
     packed: Vec<u8>,
 }
 
@@ -103,6 +110,9 @@ impl PaletteEncoder {
             cctx,
             config,
             restart: true,
+            table: ColourIndex::default(),
+            remap: Vec::new(),
+            indices: Vec::new(),
             packed: Vec::new(),
         })
     }
@@ -141,15 +151,36 @@ impl PaletteEncoder {
                 max: MAX_PALETTE,
             });
         }
-        let bits = match bits_for(colours.len()) {
+        // A lone op (no stream) starts afresh like a restart; so does one whose colours might
+        // not fit the table.
+        if let Some(index) = indices
+            .iter()
+            .copied()
+            .max()
+            .filter(|&i| usize::from(i) >= colours.len())
+        {
+            return Err(Error::PaletteIndex {
+                index,
+                colours: colours.len(),
+            });
+        }
+        let restart = self.restart || !self.config.stream || self.table.is_short_of(colours.len());
+        if restart {
+            self.table.clear();
+        }
+        self.packed.clear();
+        let new_colours = self.table.map(&colours, &mut self.remap, &mut self.packed);
+        let remap = &self.remap;
+        self.indices.clear();
+        self.indices
+            .extend(indices.iter().map(|&i| remap[usize::from(i)]));
+        let largest = remap.iter().copied().max().map_or(0, usize::from);
+        let bits = match bits_for(largest + 1) {
             bits if bits < 8 && !self.config.pack => 8,
             bits => bits,
         };
-        self.packed.clear();
-        self.packed.extend(colours.iter().flatten());
-        pack(&indices, width, bits, &mut self.packed);
+        pack(&self.indices, width, bits, &mut self.packed);
         let source = &self.packed;
-        let restart = self.restart || !self.config.stream;
         let mut out = Vec::with_capacity(1 + zstd_safe::compress_bound(source.len()));
         out.push(bits | if restart { RESTART } else { 0 });
         // A stream op ends with a flush (decodable now, history kept); a lone op ends its frame.
@@ -164,7 +195,7 @@ impl PaletteEncoder {
         result?;
         Ok(Op::Palette {
             rect,
-            colour_count: colours.len() as u16,
+            new_colours: new_colours as u16,
             data: Bytes::from(out),
         })
     }
@@ -203,6 +234,8 @@ pub struct PaletteDecoder {
     dctx: DCtx<'static>,
     /// An error broke the stream; only a [`RESTART`] op may be decoded.
     desync: bool,
+    /// The session colour table, as the host built it.
+    colours: Vec<[u8; 4]>,
     packed: Vec<u8>,
     indices: Vec<u16>,
 }
@@ -227,6 +260,7 @@ impl PaletteDecoder {
         Ok(Self {
             dctx,
             desync: true,
+            colours: Vec::new(),
             packed: Vec::new(),
             indices: Vec::new(),
         })
@@ -243,9 +277,9 @@ impl PaletteDecoder {
         self.desync
     }
 
-    /// Decodes one op's `data` (a palette of `colour_count` colours) into `target`, which is
-    /// exactly the op's rect. Every length and index is checked before the first pixel is
-    /// written, so on error `target` is unchanged.
+    /// Decodes one op's `data` (adding `new_colours` colours to the session table) into
+    /// `target`, which is exactly the op's rect. Every length and index is checked before the
+    /// first pixel is written, so on error `target` is unchanged.
     ///
     /// # Errors
     /// [`Error::PaletteSize`], [`Error::PaletteHeader`], [`Error::PaletteIndex`],
@@ -254,36 +288,34 @@ impl PaletteDecoder {
     /// lost until the next [`RESTART`] op.
     pub fn decode(
         &mut self,
-        colour_count: usize,
+        new_colours: usize,
         data: &[u8],
         target: &mut FrameViewMut<'_>,
     ) -> Result<()> {
-        let result = self.decode_indices(colour_count, data, target.width(), target.height());
+        let result = self.decode_indices(new_colours, data, target.width(), target.height());
         self.desync = result.is_err();
         result?;
-        let (colours, _) = self.packed.split_at(colour_count * 4);
-        let colour = |index: u16| &colours[index as usize * 4..index as usize * 4 + 4];
         let width = target.width() as usize;
         for (y, row) in self.indices.chunks_exact(width).enumerate() {
             for (px, &index) in target.row_mut(y as u32).chunks_exact_mut(4).zip(row) {
-                px.copy_from_slice(colour(index));
+                px.copy_from_slice(&self.colours[usize::from(index)]);
             }
         }
         Ok(())
     }
 
-    /// Decompresses one op into `self.packed` (colours, then packed indices) and validates
-    /// and unpacks its indices into `self.indices`.
+    /// Decompresses one op into `self.packed` (new colours, then packed indices), validates
+    /// and unpacks its indices into `self.indices` and adds its colours to the table.
     fn decode_indices(
         &mut self,
-        colour_count: usize,
+        new_colours: usize,
         data: &[u8],
         width: u32,
         height: u32,
     ) -> Result<()> {
-        if colour_count == 0 || colour_count > MAX_PALETTE {
+        if new_colours > MAX_PALETTE {
             return Err(Error::PaletteSize {
-                colours: colour_count,
+                colours: new_colours,
                 max: MAX_PALETTE,
             });
         }
@@ -292,30 +324,32 @@ impl PaletteDecoder {
             expected: 1,
         })?;
         let bits = header & !RESTART;
-        if !DEPTHS.contains(&bits) || colour_count > 1usize << bits {
-            return Err(Error::PaletteHeader {
-                header,
-                colours: colour_count,
-            });
+        if !DEPTHS.contains(&bits) {
+            return Err(Error::PaletteHeader { header });
         }
         if header & RESTART != 0 {
             self.dctx
                 .reset(ResetDirective::SessionOnly)
                 .map_err(zstd_error)?;
+            self.colours.clear();
         } else if self.desync {
             return Err(Error::PaletteDesync);
         }
-        let table = colour_count * 4;
+        let known = self.colours.len() + new_colours;
+        if known > SESSION_COLOURS {
+            return Err(Error::PaletteSize {
+                colours: known,
+                max: SESSION_COLOURS,
+            });
+        }
+        let table = new_colours * 4;
         let expected = table + row_bytes(width, bits) * height as usize;
         decompress_exact(&mut self.dctx, compressed, expected, &mut self.packed)?;
         self.indices.resize(width as usize * height as usize, 0);
-        unpack(
-            &self.packed[table..],
-            width,
-            bits,
-            colour_count,
-            &mut self.indices,
-        )
+        unpack(&self.packed[table..], width, bits, known, &mut self.indices)?;
+        let new = self.packed[..table].chunks_exact(4);
+        self.colours.extend(new.map(|c| [c[0], c[1], c[2], c[3]]));
+        Ok(())
     }
 }
 

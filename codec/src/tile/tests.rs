@@ -99,12 +99,12 @@ fn palette_of(frame: &Frame) -> Palette {
 
 fn decode_palette_op(decoder: &mut PaletteDecoder, op: &Op, target: &mut Frame) -> Result<()> {
     let Op::Palette {
-        colour_count, data, ..
+        new_colours, data, ..
     } = op
     else {
         panic!("expected a palette op")
     };
-    decoder.decode(usize::from(*colour_count), data, &mut target.view_mut())
+    decoder.decode(usize::from(*new_colours), data, &mut target.view_mut())
 }
 
 #[test]
@@ -210,8 +210,8 @@ fn one_op(stream: bool) -> (usize, Vec<u8>) {
         .unwrap()
     {
         Op::Palette {
-            colour_count, data, ..
-        } => (usize::from(colour_count), data.to_vec()),
+            new_colours, data, ..
+        } => (usize::from(new_colours), data.to_vec()),
         _ => unreachable!(),
     }
 }
@@ -243,25 +243,26 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
             "{err}"
         );
     }
-    // An 8-bit payload of index 255 with a 2-colour palette (the encoder trusts its input).
-    let mut encoder = PaletteEncoder::new(PaletteConfig {
-        stream: false,
-        pack: false,
-        ..Default::default()
-    })
-    .unwrap();
+    // An 8-bit payload of index 255 after a 2-colour table, written by hand: the encoder
+    // refuses to make one.
     let wild = Palette {
         colours: vec![[0, 0, 0, 255], [255, 255, 255, 255]],
         indices: vec![255; 16 * 8],
         width: 16,
         height: 8,
     };
-    let Op::Palette {
-        data: wild_data, ..
-    } = encoder.encode(Rect::new(0, 0, 16, 8), wild).unwrap()
-    else {
-        unreachable!()
-    };
+    let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
+    assert_eq!(
+        encoder.encode(Rect::new(0, 0, 16, 8), wild).unwrap_err(),
+        Error::PaletteIndex {
+            index: 255,
+            colours: 2
+        }
+    );
+    let mut payload = vec![0, 0, 0, 255, 255, 255, 255, 255];
+    payload.extend([255; 16 * 8]);
+    let mut wild_data = vec![8 | palette::RESTART];
+    wild_data.extend(zstd::bulk::compress(&payload, 3).unwrap());
     assert_eq!(
         check(2, &wild_data, (16, 8)),
         Error::PaletteIndex {
@@ -269,7 +270,7 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
             colours: 2
         }
     );
-    // Truncated zstd, garbage zstd, empty data, bad header, empty and oversized palettes.
+    // Truncated zstd, garbage zstd, empty data, bad header, no colours to name, too many.
     assert!(matches!(
         check(colours, &data[..data.len() - 3], (16, 8)),
         Error::PaletteLength { .. } | Error::Zstd(_)
@@ -292,7 +293,7 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
     ));
     assert!(matches!(
         check(0, &data, (16, 8)),
-        Error::PaletteSize { .. }
+        Error::PaletteLength { .. }
     ));
     assert!(matches!(
         check(MAX_PALETTE + 1, &data, (16, 8)),
@@ -336,7 +337,7 @@ fn a_broken_stream_waits_for_a_restart() {
     // decoder must not pretend. Skipping is detected only by content, so the host's
     // contract is ordering; here we corrupt op 1 instead and check the latch.
     let Op::Palette {
-        colour_count, data, ..
+        new_colours, data, ..
     } = &ops[1]
     else {
         unreachable!()
@@ -344,7 +345,7 @@ fn a_broken_stream_waits_for_a_restart() {
     let mut broken = data.to_vec();
     broken.truncate(broken.len() / 2);
     assert!(decoder
-        .decode(usize::from(*colour_count), &broken, &mut out.view_mut())
+        .decode(usize::from(*new_colours), &broken, &mut out.view_mut())
         .is_err());
     assert_eq!(
         decode_palette_op(&mut decoder, &ops[2], &mut out),

@@ -32,7 +32,7 @@
 //! | op | bytes |
 //! |---|---|
 //! | `0x01` Fill | rect, BGRA (4) |
-//! | `0x02` Palette | rect, colour count (u16, 1..=[`MAX_PALETTE_COLOURS`]), data length (u32), data (colours and indices, compressed) |
+//! | `0x02` Palette | rect, new colour count (u16, 0..=[`MAX_PALETTE_COLOURS`]), data length (u32, ≥ 1), data (header byte, then new colours and indices, compressed) |
 //! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1), data |
 //! | `0x04` CopyRect | source rect, destination x, y (u32; the destination rect must be in range too) |
 //! | `0x05` CacheHit | rect, first id, id stride, check (u32 each; see [`Op::CacheHit`](crate::Op::CacheHit)) |
@@ -58,7 +58,7 @@ pub use viewer::{InputEvent, PointerButton, ViewerMessage};
 pub const MAGIC: [u8; 2] = *b"MK";
 
 /// The wire-format version this build reads and writes (byte 2 of every frame).
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
 pub const HEADER_LEN: usize = 8;
@@ -70,7 +70,7 @@ pub const MAX_MESSAGE_LEN: u32 = 32 << 20;
 /// Most ops in one update: one per 64×64 block of the largest screen.
 pub const MAX_OPS_PER_UPDATE: u32 = 65_536;
 
-/// Most colours in a palette op: the tile codec's bound (indices of up to 16 bits).
+/// Most colours one palette op may add to the session table: the tile codec's bound.
 pub const MAX_PALETTE_COLOURS: usize = crate::tile::MAX_PALETTE;
 
 /// Largest cursor width and height in pixels.

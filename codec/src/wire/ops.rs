@@ -54,13 +54,14 @@ impl Codec for Op {
             }
             Op::Palette {
                 rect,
-                colour_count,
+                new_colours,
                 data,
             } => {
                 out.push(TAG_PALETTE);
                 put_rect(out, "Palette", *rect)?;
-                check_palette_len((*colour_count).into())?;
-                out.extend_from_slice(&colour_count.to_be_bytes());
+                check_new_colours((*new_colours).into())?;
+                out.extend_from_slice(&new_colours.to_be_bytes());
+                check_data_len("Palette data length", data.len() as u64)?;
                 put_payload(out, "Palette data length", data)?;
             }
             Op::Av1 {
@@ -71,7 +72,7 @@ impl Codec for Op {
                 out.push(TAG_AV1);
                 put_rect(out, "Av1", *rect)?;
                 out.push(*quality);
-                check_av1_len(data.len() as u64)?;
+                check_data_len("Av1 data length", data.len() as u64)?;
                 put_payload(out, "Av1 data length", data)?;
             }
             Op::CopyRect { src, dst_x, dst_y } => {
@@ -106,13 +107,14 @@ impl Codec for Op {
             },
             TAG_PALETTE => {
                 let rect = read_rect(r, "Palette")?;
-                let colour_count = r.u16("Palette colour count")?;
-                check_palette_len(colour_count.into())?;
+                let new_colours = r.u16("Palette new colour count")?;
+                check_new_colours(new_colours.into())?;
                 let len = r.u32("Palette data length")?;
+                check_data_len("Palette data length", len.into())?;
                 let data = r.take_bytes(len as usize, "Palette data")?;
                 Op::Palette {
                     rect,
-                    colour_count,
+                    new_colours,
                     data,
                 }
             }
@@ -120,7 +122,7 @@ impl Codec for Op {
                 let rect = read_rect(r, "Av1")?;
                 let quality = r.u8("Av1 quality")?;
                 let len = r.u32("Av1 data length")?;
-                check_av1_len(len.into())?;
+                check_data_len("Av1 data length", len.into())?;
                 let data = r.take_bytes(len as usize, "Av1 data")?;
                 Op::Av1 {
                     rect,
@@ -152,13 +154,19 @@ impl Codec for Op {
     }
 }
 
-fn check_palette_len(count: u64) -> Result<()> {
-    check_count("Palette colour count", count, MAX_PALETTE_COLOURS as u64)
+/// An op adds at most one palette's worth of colours to the session table (none is fine).
+fn check_new_colours(count: u64) -> Result<()> {
+    check_limit(
+        "Palette new colour count",
+        count,
+        MAX_PALETTE_COLOURS as u64,
+    )
 }
 
-/// An AV1 temporal unit holds at least one OBU header, so empty data cannot be decoded.
-fn check_av1_len(len: u64) -> Result<()> {
-    check_count("Av1 data length", len, u64::MAX)
+/// Palette data starts with its header byte and an AV1 temporal unit holds at least one OBU
+/// header, so empty data cannot be decoded.
+fn check_data_len(what: &'static str, len: u64) -> Result<()> {
+    check_count(what, len, u64::MAX)
 }
 
 /// The destination of a copy must itself be a valid rect of the source's size.

@@ -46,7 +46,7 @@ fn every_op() -> Vec<Op> {
         },
         Op::Palette {
             rect,
-            colour_count: 2,
+            new_colours: 2,
             data: Bytes::from_static(b"colours and indices"),
         },
         Op::Av1 {
@@ -123,10 +123,10 @@ fn bad_headers_fail_before_the_payload_arrives() {
         })
     ));
     let mut bad_version = raw_frame(0x02, &[]);
-    bad_version[2] = 2;
+    bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 2; expected 1"
+        "wire: unsupported version 1; expected 2"
     );
 }
 
@@ -189,10 +189,10 @@ fn impossible_ops_are_rejected_with_their_field() {
         (
             Op::Palette {
                 rect: Rect::new(0, 0, 1, 1),
-                colour_count: 0,
+                new_colours: 0,
                 data: Bytes::new(),
             },
-            "wire: invalid Palette colour count 0; expected at least 1",
+            "wire: invalid Palette data length 0; expected at least 1",
         ),
         (
             Op::Av1 {
@@ -221,13 +221,13 @@ fn impossible_ops_are_rejected_with_their_field() {
     }
     let op = Op::Palette {
         rect: Rect::new(0, 0, 1, 1),
-        colour_count: MAX_PALETTE_COLOURS as u16 + 1,
+        new_colours: MAX_PALETTE_COLOURS as u16 + 1,
         data: Bytes::new(),
     };
     let err = update_with(vec![op]).encode(&mut Vec::new()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "wire: Palette colour count 4097 exceeds the limit 4096"
+        "wire: Palette new colour count 4097 exceeds the limit 4096"
     );
 }
 
@@ -242,12 +242,12 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
         }
         Op::Palette {
             rect,
-            colour_count,
+            new_colours,
             data,
         } => {
             out.push(2);
             out.extend(rect_bytes(*rect));
-            out.extend_from_slice(&colour_count.to_be_bytes());
+            out.extend_from_slice(&new_colours.to_be_bytes());
             out.extend_from_slice(&(data.len() as u32).to_be_bytes());
             out.extend_from_slice(data);
         }
