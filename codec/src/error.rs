@@ -190,6 +190,14 @@ pub enum Error {
         /// Bytes the rect needs.
         expected: usize,
     },
+    /// Palette tile: band heights that do not split the rect's rows.
+    #[error("palette bands cover {sum} rows; the rect has {rows}")]
+    PaletteBands {
+        /// Rows the band heights add up to (or the band count, when that is already wrong).
+        sum: usize,
+        /// Rows of the rect.
+        rows: usize,
+    },
     /// Palette tile: the session compression stream is out of step after an earlier error.
     #[error("palette stream is desynchronised by an earlier error; a refresh that restarts the stream is needed")]
     PaletteDesync,

@@ -16,6 +16,7 @@
 
 mod av1_decode;
 mod av1_encode;
+mod bands;
 mod classify;
 pub mod ivf;
 mod pack;

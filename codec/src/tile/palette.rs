@@ -6,8 +6,10 @@
 //! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream and a new colour
 //! table start with this op; the other bits are zero. Decompressed, the data is exactly the
 //! op's `new_colours` colours (BGRA, 4 bytes each), which extend the session's colour table
-//! (see [`super::session`]), then `height` rows of `ceil(width * bits / 8)` bytes: indices
-//! into that table, MSB-first within a byte, 16-bit ones little-endian.
+//! (see [`super::session`]); the band count (u16 little-endian, 1..=height) and the band
+//! heights (u16 each, adding up to the height); then each band column by column, a column
+//! packed in `ceil(band_height * bits / 8)` bytes (see [`super::bands`]): indices into the
+//! colour table, MSB-first within a byte, 16-bit ones little-endian.
 //!
 //! # Why one stream and one colour table per session
 //! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
@@ -30,7 +32,8 @@ use zstd::zstd_safe::{
     ResetDirective,
 };
 
-use super::pack::{bits_for, pack, row_bytes, unpack, DEPTHS};
+use super::bands;
+use super::pack::{bits_for, DEPTHS};
 use super::session::{ColourIndex, SESSION_COLOURS};
 use super::Palette;
 use crate::tile::MAX_PALETTE;
@@ -79,9 +82,12 @@ pub struct PaletteEncoder {
     restart: bool,
     /// Session index of every colour sent since the last restart.
     table: ColourIndex,
-    /// Scratch: the op's palette as session indices, its pixels as session indices.
+    /// Scratch: the op's palette as session indices, its pixels as session indices, its
+    /// bands, one band's columns and the bytes to compress.
     remap: Vec<u16>,
     indices: Vec<u16>,
+    heights: Vec<u16>,
+    column: Vec<u16>,
     packed: Vec<u8>,
 }
 
@@ -113,6 +119,8 @@ impl PaletteEncoder {
             table: ColourIndex::default(),
             remap: Vec::new(),
             indices: Vec::new(),
+            heights: Vec::new(),
+            column: Vec::new(),
             packed: Vec::new(),
         })
     }
@@ -179,7 +187,22 @@ impl PaletteEncoder {
             bits if bits < 8 && !self.config.pack => 8,
             bits => bits,
         };
-        pack(&self.indices, width, bits, &mut self.packed);
+        self.heights.clear();
+        bands::split(&self.indices, width, &mut self.heights);
+        // At most one band per row, and rows are far fewer than 2^16.
+        self.packed
+            .extend_from_slice(&(self.heights.len() as u16).to_le_bytes());
+        self.packed
+            .extend(self.heights.iter().flat_map(|h| h.to_le_bytes()));
+        let (indices, heights) = (&self.indices, &self.heights);
+        bands::pack_bands(
+            indices,
+            width,
+            heights,
+            bits,
+            &mut self.column,
+            &mut self.packed,
+        );
         let source = &self.packed;
         let mut out = Vec::with_capacity(1 + zstd_safe::compress_bound(source.len()));
         out.push(bits | if restart { RESTART } else { 0 });
@@ -237,6 +260,8 @@ pub struct PaletteDecoder {
     /// The session colour table, as the host built it.
     colours: Vec<[u8; 4]>,
     packed: Vec<u8>,
+    heights: Vec<u16>,
+    column: Vec<u16>,
     indices: Vec<u16>,
 }
 
@@ -262,6 +287,8 @@ impl PaletteDecoder {
             desync: true,
             colours: Vec::new(),
             packed: Vec::new(),
+            heights: Vec::new(),
+            column: Vec::new(),
             indices: Vec::new(),
         })
     }
@@ -342,55 +369,119 @@ impl PaletteDecoder {
                 max: SESSION_COLOURS,
             });
         }
+        // Three reads, each sized by the one before: colours and band count, band heights,
+        // bands. Each size is checked before it is read, so hostile data never makes the
+        // decoder allocate more than the rect needs.
+        let mut input = Inflater::new(&mut self.dctx, compressed);
         let table = new_colours * 4;
-        let expected = table + row_bytes(width, bits) * height as usize;
-        decompress_exact(&mut self.dctx, compressed, expected, &mut self.packed)?;
-        self.indices.resize(width as usize * height as usize, 0);
-        unpack(&self.packed[table..], width, bits, known, &mut self.indices)?;
+        self.packed.clear();
+        input.read(table + 2, &mut self.packed)?;
+        let bands = usize::from(u16::from_le_bytes([
+            self.packed[table],
+            self.packed[table + 1],
+        ]));
+        let rows = height as usize;
+        if bands == 0 || bands > rows {
+            return Err(Error::PaletteBands { sum: bands, rows });
+        }
+        input.read(table + 2 + bands * 2, &mut self.packed)?;
+        self.heights.clear();
+        let heights = self.packed[table + 2..].chunks_exact(2);
+        self.heights
+            .extend(heights.map(|h| u16::from_le_bytes([h[0], h[1]])));
+        let sum: usize = self.heights.iter().map(|&h| usize::from(h)).sum();
+        if sum != rows || self.heights.contains(&0) {
+            return Err(Error::PaletteBands { sum, rows });
+        }
+        let start = self.packed.len();
+        input.read(
+            start + bands::packed_len(width, &self.heights, bits),
+            &mut self.packed,
+        )?;
+        input.finish(self.packed.len())?;
+        self.indices.resize(width as usize * rows, 0);
+        let packed = &self.packed[start..];
+        let (heights, column) = (&self.heights, &mut self.column);
+        bands::unpack_bands(
+            packed,
+            width,
+            heights,
+            bits,
+            known,
+            column,
+            &mut self.indices,
+        )?;
         let new = self.packed[..table].chunks_exact(4);
         self.colours.extend(new.map(|c| [c[0], c[1], c[2], c[3]]));
         Ok(())
     }
 }
 
-/// Decompresses all of `input` into `out`, which must end up exactly `expected` bytes long.
-/// Never produces more than `expected + 1` bytes, whatever the input claims.
-fn decompress_exact(
-    dctx: &mut DCtx<'_>,
-    input: &[u8],
-    expected: usize,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    // One spare byte: if the data yields it, the op is oversized.
-    out.clear();
-    out.resize(expected + 1, 0);
-    let mut input_buf = InBuffer::around(input);
-    let mut written = 0;
-    loop {
-        let read = input_buf.pos;
-        let mut output = OutBuffer::around_pos(out.as_mut_slice(), written);
-        dctx.decompress_stream(&mut output, &mut input_buf)
-            .map_err(zstd_error)?;
-        let progress = output.pos() > written || input_buf.pos > read;
-        written = output.pos();
-        if written > expected {
-            return Err(Error::PaletteLength {
-                got: written,
-                expected,
-            });
-        }
-        // With all input read and room left in `out`, zstd has flushed all it can; no
-        // progress means the data stops mid-block (truncated).
-        if input_buf.pos == input.len() || !progress {
-            break;
+/// One op's compressed data, decompressed in steps whose sizes the earlier steps give.
+struct Inflater<'a, 'd> {
+    dctx: &'a mut DCtx<'d>,
+    input: InBuffer<'a>,
+}
+
+impl<'a, 'd> Inflater<'a, 'd> {
+    fn new(dctx: &'a mut DCtx<'d>, data: &'a [u8]) -> Self {
+        Self {
+            dctx,
+            input: InBuffer::around(data),
         }
     }
-    if input_buf.pos != input.len() || written != expected {
-        return Err(Error::PaletteLength {
-            got: written,
-            expected,
-        });
+
+    /// Decompresses onto the end of `out` until it is `len` bytes long.
+    ///
+    /// # Errors
+    /// [`Error::PaletteLength`] when the data ends first, [`Error::Zstd`] when it is corrupt.
+    fn read(&mut self, len: usize, out: &mut Vec<u8>) -> Result<()> {
+        let mut written = out.len();
+        out.resize(len.max(written), 0);
+        while written < len {
+            let read = self.input.pos;
+            let mut output = OutBuffer::around_pos(out.as_mut_slice(), written);
+            self.dctx
+                .decompress_stream(&mut output, &mut self.input)
+                .map_err(zstd_error)?;
+            let progress = output.pos() > written || self.input.pos > read;
+            written = output.pos();
+            if !progress {
+                return Err(Error::PaletteLength {
+                    got: written,
+                    expected: len,
+                });
+            }
+        }
+        Ok(())
     }
-    out.truncate(expected);
-    Ok(())
+
+    /// Checks that the data, read up to `len` bytes so far, holds nothing more: all of it
+    /// consumed and no byte past `len`.
+    ///
+    /// # Errors
+    /// [`Error::PaletteLength`] (as `len + 1` bytes) when it goes on, [`Error::Zstd`].
+    fn finish(&mut self, len: usize) -> Result<()> {
+        let too_long = Error::PaletteLength {
+            got: len + 1,
+            expected: len,
+        };
+        let mut spare = [0u8; 1];
+        loop {
+            let read = self.input.pos;
+            let mut output = OutBuffer::around(&mut spare[..]);
+            self.dctx
+                .decompress_stream(&mut output, &mut self.input)
+                .map_err(zstd_error)?;
+            if output.pos() > 0 {
+                return Err(too_long);
+            }
+            if self.input.pos == self.input.src.len() {
+                return Ok(());
+            }
+            if self.input.pos == read {
+                return Err(too_long);
+            }
+        }
+    }
 }

@@ -232,13 +232,13 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
         assert!(decoder.needs_restart());
         err
     };
-    // A colour count other than the encoder's: the data has the wrong length.
+    // A colour count other than the encoder's: the band table is read from the wrong place.
     for count in [colours - 1, colours + 1] {
         let err = check(count, &data, (16, 8));
         assert!(
             matches!(
                 err,
-                Error::PaletteLength { .. } | Error::PaletteHeader { .. }
+                Error::PaletteLength { .. } | Error::PaletteBands { .. }
             ),
             "{err}"
         );
@@ -259,7 +259,8 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
             colours: 2
         }
     );
-    let mut payload = vec![0, 0, 0, 255, 255, 255, 255, 255];
+    // Two colours, one band of 8 rows, then 16 columns of 8 indices.
+    let mut payload = vec![0, 0, 0, 255, 255, 255, 255, 255, 1, 0, 8, 0];
     payload.extend([255; 16 * 8]);
     let mut wild_data = vec![8 | palette::RESTART];
     wild_data.extend(zstd::bulk::compress(&payload, 3).unwrap());
@@ -293,21 +294,25 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
     ));
     assert!(matches!(
         check(0, &data, (16, 8)),
-        Error::PaletteLength { .. }
+        Error::PaletteLength { .. } | Error::PaletteBands { .. }
     ));
     assert!(matches!(
         check(MAX_PALETTE + 1, &data, (16, 8)),
         Error::PaletteSize { .. }
     ));
-    // Wrong rect: the data holds 16×8 indices, the target is smaller or larger.
-    assert!(matches!(
-        check(colours, &data, (16, 4)),
-        Error::PaletteLength { .. }
-    ));
-    assert!(matches!(
-        check(colours, &data, (16, 9)),
-        Error::PaletteLength { .. }
-    ));
+    // Wrong rect: the data holds 16×8 indices, the target is shorter, taller, narrower, wider.
+    for (size, rows) in [((16, 4), 4), ((16, 9), 9)] {
+        assert_eq!(
+            check(colours, &data, size),
+            Error::PaletteBands { sum: 8, rows }
+        );
+    }
+    for size in [(8, 8), (17, 8)] {
+        assert!(matches!(
+            check(colours, &data, size),
+            Error::PaletteLength { .. }
+        ));
+    }
     // Trailing bytes after a complete op.
     let mut trailing = data.clone();
     trailing.extend_from_slice(&data[1..]);
