@@ -12,12 +12,13 @@
 //!
 //! # Format
 //!
-//! Integers are big-endian. A rect is `x, y, width, height` as four u32; it must be non-empty
-//! and lie within `MAX_DIMENSION`² (the viewer checks it against its real framebuffer).
+//! Integers are big-endian. A rect is `x, y, width, height` as four u16 (an update is mostly
+//! rects: 8 bytes each instead of 16); it must be non-empty and lie within `MAX_DIMENSION`²
+//! (the viewer checks it against its real framebuffer).
 //!
 //! | part | bytes |
 //! |---|---|
-//! | frame header | magic `"MK"` (2), version `1` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
+//! | frame header | magic `"MK"` (2), version `2` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
 //! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
 //! | `0x02` Update | sequence (u64), capture time µs (u64), flags (u8: bit 0 keyframe, others 0), op count (u32, ≤ [`MAX_OPS_PER_UPDATE`]), ops |
 //! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
@@ -34,7 +35,7 @@
 //! | `0x01` Fill | rect, BGRA (4) |
 //! | `0x02` Palette | rect, new colour count (u16, 0..=[`MAX_PALETTE_COLOURS`]), data length (u32, ≥ 1), data (header byte, then new colours and indices, compressed) |
 //! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1), data |
-//! | `0x04` CopyRect | source rect, destination x, y (u32; the destination rect must be in range too) |
+//! | `0x04` CopyRect | source rect, destination x, y (u16; the destination rect must be in range too) |
 //! | `0x05` CacheHit | rect, first id, id stride, check (u32 each; see [`Op::CacheHit`](crate::Op::CacheHit)) |
 
 mod bye;

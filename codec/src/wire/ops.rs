@@ -15,7 +15,7 @@ const TAG_CACHE_HIT: u8 = 0x05;
 
 /// Bytes of the smallest possible op (a `Fill`: tag, rect, colour). Bounds the op count by the
 /// bytes actually present, so a tiny message cannot make the reader reserve a huge `Vec`.
-const MIN_OP_LEN: usize = 1 + 16 + 4;
+const MIN_OP_LEN: usize = 1 + 8 + 4;
 
 /// What the host sends for one captured frame: its sequence number, when it was captured, and the
 /// ops that bring the viewer's framebuffer up to date.
@@ -79,8 +79,9 @@ impl Codec for Op {
                 out.push(TAG_COPY_RECT);
                 put_rect(out, "CopyRect source", *src)?;
                 check_copy_dst(*src, *dst_x, *dst_y)?;
-                put_u32(out, *dst_x);
-                put_u32(out, *dst_y);
+                // In range (checked), both fit 16 bits.
+                out.extend_from_slice(&(*dst_x as u16).to_be_bytes());
+                out.extend_from_slice(&(*dst_y as u16).to_be_bytes());
             }
             Op::CacheHit {
                 rect,
@@ -132,8 +133,8 @@ impl Codec for Op {
             }
             TAG_COPY_RECT => {
                 let src = read_rect(r, "CopyRect source")?;
-                let dst_x = r.u32("CopyRect destination")?;
-                let dst_y = r.u32("CopyRect destination")?;
+                let dst_x = r.u16("CopyRect destination")?.into();
+                let dst_y = r.u16("CopyRect destination")?.into();
                 check_copy_dst(src, dst_x, dst_y)?;
                 Op::CopyRect { src, dst_x, dst_y }
             }

@@ -145,7 +145,8 @@ pub(crate) fn check_point(what: &'static str, x: u32, y: u32) -> Result<()> {
 
 /// Reads a rect (x, y, width, height as u32) and checks it with [`check_rect`].
 pub(crate) fn read_rect(r: &mut Reader<'_>, what: &'static str) -> Result<Rect> {
-    let rect = Rect::new(r.u32(what)?, r.u32(what)?, r.u32(what)?, r.u32(what)?);
+    let mut field = || r.u16(what).map(u32::from);
+    let rect = Rect::new(field()?, field()?, field()?, field()?);
     check_rect(what, rect)?;
     Ok(rect)
 }
@@ -153,8 +154,9 @@ pub(crate) fn read_rect(r: &mut Reader<'_>, what: &'static str) -> Result<Rect> 
 /// Checks and writes a rect.
 pub(crate) fn put_rect(out: &mut Vec<u8>, what: &'static str, rect: Rect) -> Result<()> {
     check_rect(what, rect)?;
+    // In range, every field fits 16 bits (`MAX_DIMENSION` is 2^14).
     for v in [rect.x, rect.y, rect.width, rect.height] {
-        out.extend_from_slice(&v.to_be_bytes());
+        out.extend_from_slice(&(v as u16).to_be_bytes());
     }
     Ok(())
 }

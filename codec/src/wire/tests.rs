@@ -233,7 +233,11 @@ fn impossible_ops_are_rejected_with_their_field() {
 
 /// Writes an op the way the encoder would, minus its checks.
 fn ops_payload(op: &Op, out: &mut Vec<u8>) {
-    let rect_bytes = |r: Rect| [r.x, r.y, r.width, r.height].map(u32::to_be_bytes).concat();
+    let rect_bytes = |r: Rect| {
+        [r.x, r.y, r.width, r.height]
+            .map(|v| (v as u16).to_be_bytes())
+            .concat()
+    };
     match op {
         Op::Fill { rect, colour } => {
             out.push(1);
@@ -265,8 +269,8 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
         Op::CopyRect { src, dst_x, dst_y } => {
             out.push(4);
             out.extend(rect_bytes(*src));
-            out.extend_from_slice(&dst_x.to_be_bytes());
-            out.extend_from_slice(&dst_y.to_be_bytes());
+            out.extend_from_slice(&(*dst_x as u16).to_be_bytes());
+            out.extend_from_slice(&(*dst_y as u16).to_be_bytes());
         }
         Op::CacheHit {
             rect,
