@@ -1,7 +1,7 @@
 //! One benchmark scenario: a source driven through the real host and viewer pipeline.
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bytes::Bytes;
@@ -10,6 +10,7 @@ use meekijk_codec::wire::{HostMessage, UpdateMessage};
 use meekijk_codec::{HostConfig, HostEncoder, ViewerDecoder};
 
 use super::stats::{cpu_time, peak_rss_mb, FrameSample, ScenarioResult};
+use crate::share::HEARTBEAT;
 
 /// SSIM costs more than the pipeline itself at 1080p; it is sampled on every Nth frame.
 const SSIM_EVERY: u32 = 5;
@@ -54,6 +55,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
     let progress = std::io::stderr().is_terminal();
     let limit = spec.frames.unwrap_or(u32::MAX);
     let mut wire = Vec::new();
+    let mut last_sent: Option<Duration> = None;
     for index in 0..limit {
         let Some(frame) = source
             .next_frame()
@@ -66,6 +68,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
         let host_time = t0.elapsed();
         let host_cpu = cpu_time().saturating_sub(cpu0);
         let stats = host.last_stats();
+        let empty = update.is_empty();
 
         wire.clear();
         let message = HostMessage::Update(UpdateMessage {
@@ -74,7 +77,15 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
             update,
         });
         message.encode(&mut wire)?;
-        let bytes = wire.len();
+        // Counted as `meekijk share` sends: nothing for an unchanged frame unless the viewer
+        // has heard nothing for a heartbeat.
+        let quiet = last_sent.is_some_and(|at| frame.timestamp < at + HEARTBEAT);
+        let bytes = if empty && quiet {
+            0
+        } else {
+            last_sent = Some(frame.timestamp);
+            wire.len()
+        };
 
         let t1 = Instant::now();
         let HostMessage::Update(received) = HostMessage::decode(&Bytes::copy_from_slice(&wire))?

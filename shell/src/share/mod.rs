@@ -10,6 +10,8 @@ mod input;
 mod receipt;
 mod status;
 mod stream;
+
+pub(crate) use stream::HEARTBEAT;
 mod terms;
 
 use std::net::SocketAddr;

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use super::driver::Input;
 
 /// Send an empty update after this much quiet, so the viewer's acks show it is alive.
-const HEARTBEAT: Duration = Duration::from_secs(1);
+pub(crate) const HEARTBEAT: Duration = Duration::from_secs(1);
 
 /// Permission to encode and send one update.
 #[derive(Debug, Clone, Copy, Default)]
