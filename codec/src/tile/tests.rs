@@ -189,6 +189,56 @@ fn the_session_stream_reuses_earlier_ops() {
 }
 
 #[test]
+fn colours_keep_their_index_across_ops_and_a_full_table_restarts_the_stream() {
+    let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
+    let mut decoder = PaletteDecoder::new().unwrap();
+    // The same two colours in a second op: nothing new to send.
+    let two = |first: u16| Palette {
+        colours: vec![[1, 2, 3, 255], [4, 5, 6, 255]],
+        indices: vec![first, 1 - first, 1, 0],
+        width: 2,
+        height: 2,
+    };
+    for (first, new) in [(0, 2), (1, 0)] {
+        let op = encoder.encode(Rect::new(0, 0, 2, 2), two(first)).unwrap();
+        assert!(matches!(op, Op::Palette { new_colours, .. } if usize::from(new_colours) == new));
+        let mut out = Frame::new(2, 2).unwrap();
+        decode_palette_op(&mut decoder, &op, &mut out).unwrap();
+        assert_eq!(
+            out.data()[..4],
+            [
+                1 + 3 * first as u8,
+                2 + 3 * first as u8,
+                3 + 3 * first as u8,
+                255
+            ]
+        );
+    }
+    // 4,096 fresh colours per op: the 16th op would pass 65,536 and restarts instead.
+    let (size, mut restarts) = (64u32, Vec::new());
+    for op_index in 0..17u32 {
+        let frame = frame_from(size, size, |x, y| {
+            let n = op_index * 4096 + y * size + x;
+            [n as u8, (n >> 8) as u8, (n >> 16) as u8, 255]
+        });
+        let Class::Palette(palette) = classify(&frame.view(), MAX_PALETTE) else {
+            unreachable!()
+        };
+        let op = encoder.encode(frame.rect(), palette).unwrap();
+        let Op::Palette { data, .. } = &op else {
+            unreachable!()
+        };
+        if data[0] & palette::RESTART != 0 {
+            restarts.push(op_index);
+        }
+        let mut out = Frame::new(size, size).unwrap();
+        decode_palette_op(&mut decoder, &op, &mut out).unwrap();
+        assert_eq!(out, frame, "op {op_index}");
+    }
+    assert_eq!(restarts, [15]);
+}
+
+#[test]
 fn more_colours_than_the_bound_are_natural() {
     let photo = photo_frame(64, 64, 3);
     assert_eq!(classify(&photo.view(), 256), Class::Natural);
