@@ -82,10 +82,9 @@ pub struct PaletteEncoder {
     restart: bool,
     /// Session index of every colour sent since the last restart.
     table: ColourIndex,
-    /// Scratch: the op's palette as session indices, its pixels as session indices, its
-    /// bands, one band's columns and the bytes to compress.
+    /// Scratch: the op's palette as session indices, its bands, one band's columns (as
+    /// session indices) and the bytes to compress.
     remap: Vec<u16>,
-    indices: Vec<u16>,
     heights: Vec<u16>,
     column: Vec<u16>,
     packed: Vec<u8>,
@@ -118,7 +117,6 @@ impl PaletteEncoder {
             restart: true,
             table: ColourIndex::default(),
             remap: Vec::new(),
-            indices: Vec::new(),
             heights: Vec::new(),
             column: Vec::new(),
             packed: Vec::new(),
@@ -178,31 +176,22 @@ impl PaletteEncoder {
         }
         self.packed.clear();
         let new_colours = self.table.map(&colours, &mut self.remap, &mut self.packed);
-        let remap = &self.remap;
-        self.indices.clear();
-        self.indices
-            .extend(indices.iter().map(|&i| remap[usize::from(i)]));
-        let largest = remap.iter().copied().max().map_or(0, usize::from);
+        let largest = self.remap.iter().copied().max().map_or(0, usize::from);
         let bits = match bits_for(largest + 1) {
             bits if bits < 8 && !self.config.pack => 8,
             bits => bits,
         };
         self.heights.clear();
-        bands::split(&self.indices, width, &mut self.heights);
+        // One-colour rows are the same in the op's indices and the session's.
+        bands::split(&indices, width, &mut self.heights);
         // At most one band per row, and rows are far fewer than 2^16.
         self.packed
             .extend_from_slice(&(self.heights.len() as u16).to_le_bytes());
         self.packed
             .extend(self.heights.iter().flat_map(|h| h.to_le_bytes()));
-        let (indices, heights) = (&self.indices, &self.heights);
-        bands::pack_bands(
-            indices,
-            width,
-            heights,
-            bits,
-            &mut self.column,
-            &mut self.packed,
-        );
+        let (remap, heights) = (&self.remap, &self.heights);
+        let (column, packed) = (&mut self.column, &mut self.packed);
+        bands::pack_bands(&indices, remap, width, heights, bits, column, packed);
         let source = &self.packed;
         let mut out = Vec::with_capacity(1 + zstd_safe::compress_bound(source.len()));
         out.push(bits | if restart { RESTART } else { 0 });
