@@ -154,23 +154,74 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
     out
 }
 
+/// A session whose ops all come from the encoder: text scrolled a few rows at a time (copies and
+/// the strips they expose), then another screen and back (cache hits). Returns the bytes and the
+/// ops of each kind it sent.
+fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
+    const W: u32 = 256;
+    const H: u32 = 192;
+    let page = text_frame(W, H * 2, 29);
+    let window = |top: u32| {
+        meekijk_codec::Frame::from_view(&page.view().sub(Rect::new(0, top, W, H)).unwrap())
+    };
+    let mut out = Vec::new();
+    let hello = Hello {
+        protocol_version: 1,
+        width: W,
+        height: H,
+        chroma: Chroma::Yuv444,
+        limits: SessionLimits {
+            max_message_len: 1 << 20,
+            max_in_flight: 2,
+            tile_cache_bytes: 1 << 20,
+        },
+    };
+    HostMessage::Hello(hello).encode(&mut out).unwrap();
+    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
+    let other = text_frame(W, H, 31);
+    let frames = [0, 3, 6, 13, 20]
+        .map(window)
+        .into_iter()
+        .chain([other, window(64)]);
+    let mut kinds = [0; 2];
+    for (sequence, frame) in frames.enumerate() {
+        let update = host.encode(&frame.view()).unwrap();
+        for op in &update.ops {
+            match op {
+                Op::CopyRect { .. } => kinds[0] += 1,
+                Op::CacheHit { .. } => kinds[1] += 1,
+                _ => {}
+            }
+        }
+        let message = UpdateMessage {
+            sequence: sequence as u64,
+            capture_us: sequence as u64 * 16_667,
+            update,
+        };
+        HostMessage::Update(message).encode(&mut out).unwrap();
+    }
+    (out, kinds)
+}
+
 /// The real session streams pass the op-application checks; with `MEEKIJK_BLESS=1` they become
 /// the `viewer_apply` seed corpus (real zstd and AV1 payloads for the fuzzer to mutate).
 #[test]
 fn real_sessions_apply_within_their_rects() {
-    for (name, chroma) in [
-        ("session_444", Chroma::Yuv444),
-        ("session_420", Chroma::Yuv420),
+    let (scroll, [copies, hits]) = scroll_stream();
+    assert!(copies > 0 && hits > 0, "{copies} copies, {hits} cache hits");
+    for (name, stream) in [
+        ("session_444", session_stream(Chroma::Yuv444)),
+        ("session_420", session_stream(Chroma::Yuv420)),
+        ("session_scroll", scroll),
     ] {
-        let stream = session_stream(chroma);
-        let ops = stream.len();
+        let len = stream.len();
         fuzz::apply_stream(&stream);
         fuzz::decode_stream(&stream);
         if std::env::var_os("MEEKIJK_BLESS").is_some() {
             let dir = fuzz_dir().join("corpus/viewer_apply");
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join(format!("{name}.bin")), &stream).unwrap();
-            eprintln!("wrote {name}.bin ({ops} bytes)");
+            eprintln!("wrote {name}.bin ({len} bytes)");
         }
     }
 }
