@@ -65,6 +65,18 @@ pub(crate) fn pack_bands(
     }
 }
 
+/// Checks that `heights` split `rows` rows into bands of at least one row.
+///
+/// # Errors
+/// [`Error::PaletteBands`] otherwise.
+pub(crate) fn check_heights(heights: &[u16], rows: usize) -> Result<()> {
+    let sum: usize = heights.iter().map(|&h| usize::from(h)).sum();
+    if sum != rows || heights.contains(&0) {
+        return Err(Error::PaletteBands { sum, rows });
+    }
+    Ok(())
+}
+
 /// Unpacks bands written by [`pack_bands`] into `out` (rows of `width`), checking the band
 /// heights against the rows of `out` and every index against `colours`.
 ///
@@ -81,11 +93,7 @@ pub(crate) fn unpack_bands(
     column: &mut Vec<u16>,
     out: &mut [u16],
 ) -> Result<()> {
-    let rows = out.len() / width as usize;
-    let sum: usize = heights.iter().map(|&h| usize::from(h)).sum();
-    if sum != rows || heights.contains(&0) {
-        return Err(Error::PaletteBands { sum, rows });
-    }
+    check_heights(heights, out.len() / width as usize)?;
     let expected = packed_len(width, heights, bits);
     if packed.len() != expected {
         return Err(Error::PaletteLength {

@@ -134,7 +134,8 @@ impl PaletteEncoder {
     /// # Errors
     /// [`Error::SizeMismatch`] when the rect and palette sizes differ or the indices do not
     /// cover the rect, [`Error::PaletteSize`] for an empty or oversized palette,
-    /// [`Error::Zstd`] when compression fails (the next op then restarts the stream).
+    /// [`Error::PaletteIndex`] for an index past the palette, [`Error::Zstd`] when
+    /// compression fails (the next op then restarts the stream).
     pub fn encode(&mut self, rect: Rect, palette: Palette) -> Result<Op> {
         let Palette {
             colours,
@@ -157,8 +158,7 @@ impl PaletteEncoder {
                 max: MAX_PALETTE,
             });
         }
-        // A lone op (no stream) starts afresh like a restart; so does one whose colours might
-        // not fit the table.
+        // Every index must name one of the op's colours before it is mapped into the table.
         if let Some(index) = indices
             .iter()
             .copied()
@@ -170,6 +170,8 @@ impl PaletteEncoder {
                 colours: colours.len(),
             });
         }
+        // A lone op (no stream) starts afresh like a restart; so does one whose colours might
+        // not fit the table.
         let restart = self.restart || !self.config.stream || self.table.is_short_of(colours.len());
         if restart {
             self.table.clear();
@@ -298,10 +300,10 @@ impl PaletteDecoder {
     /// first pixel is written, so on error `target` is unchanged.
     ///
     /// # Errors
-    /// [`Error::PaletteSize`], [`Error::PaletteHeader`], [`Error::PaletteIndex`],
-    /// [`Error::PaletteLength`] or [`Error::Zstd`] for bad data, and [`Error::PaletteDesync`]
-    /// for an op that continues a stream this decoder lost. After any error the stream is
-    /// lost until the next [`RESTART`] op.
+    /// [`Error::PaletteSize`], [`Error::PaletteHeader`], [`Error::PaletteBands`],
+    /// [`Error::PaletteIndex`], [`Error::PaletteLength`] or [`Error::Zstd`] for bad data, and
+    /// [`Error::PaletteDesync`] for an op that continues a stream this decoder lost. After
+    /// any error the stream is lost until the next [`RESTART`] op.
     pub fn decode(
         &mut self,
         new_colours: usize,
@@ -320,8 +322,8 @@ impl PaletteDecoder {
         Ok(())
     }
 
-    /// Decompresses one op into `self.packed` (new colours, then packed indices), validates
-    /// and unpacks its indices into `self.indices` and adds its colours to the table.
+    /// Decompresses one op into `self.packed` (new colours, band table, bands), validates and
+    /// unpacks its indices into `self.indices` and adds its colours to the table.
     fn decode_indices(
         &mut self,
         new_colours: usize,
@@ -378,10 +380,7 @@ impl PaletteDecoder {
         let heights = self.packed[table + 2..].chunks_exact(2);
         self.heights
             .extend(heights.map(|h| u16::from_le_bytes([h[0], h[1]])));
-        let sum: usize = self.heights.iter().map(|&h| usize::from(h)).sum();
-        if sum != rows || self.heights.contains(&0) {
-            return Err(Error::PaletteBands { sum, rows });
-        }
+        bands::check_heights(&self.heights, rows)?;
         let start = self.packed.len();
         input.read(
             start + bands::packed_len(width, &self.heights, bits),
