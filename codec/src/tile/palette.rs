@@ -6,9 +6,9 @@
 //! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream and a new colour
 //! table start with this op; the other bits are zero. Decompressed, the data is exactly the
 //! op's `new_colours` colours (BGRA, 4 bytes each), which extend the session's colour table
-//! (see [`super::session`]); the band count (u16 little-endian, 1..=height) and the band
+//! (at most [`SESSION_COLOURS`]); the band count (u16 little-endian, 1..=height) and the band
 //! heights (u16 each, adding up to the height); then each band column by column, a column
-//! packed in `ceil(band_height * bits / 8)` bytes (see [`super::bands`]): indices into the
+//! packed in `ceil(band_height * bits / 8)` bytes (the `bands` module says why): indices into the
 //! colour table, MSB-first within a byte, 16-bit ones little-endian.
 //!
 //! # Why one stream and one colour table per session
