@@ -7,9 +7,9 @@
 //! table start with this op; the other bits are zero. Decompressed, the data is exactly the
 //! op's `new_colours` colours (BGRA, 4 bytes each), which extend the session's colour table
 //! (at most [`SESSION_COLOURS`]); the band count (u16 little-endian, 1..=height) and the band
-//! heights (u16 each, adding up to the height); then each band column by column, a column
-//! packed in `ceil(band_height * bits / 8)` bytes (the `bands` module says why): indices into the
-//! colour table, MSB-first within a byte, 16-bit ones little-endian.
+//! heights (u16 each, adding up to the height); then each band column by column (the `bands`
+//! module says why), a column packed in `ceil(band_height * bits / 8)` bytes: indices into
+//! the colour table, MSB-first within a byte, 16-bit ones little-endian.
 //!
 //! # Why one stream and one colour table per session
 //! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
