@@ -6,7 +6,7 @@
 //! one colour (a line of text, give or take) or a run of one-colour rows; each band is sent
 //! column by column, each column packed like a row (see [`super::pack`]). Measured on the
 //! scroll, typing and switch scenes and on the real recordings: 5–18 % fewer bytes than row
-//! by row, and never more.
+//! by row, and more in none of them.
 
 use super::pack::{pack, row_bytes, unpack};
 use crate::{Error, Result};
