@@ -143,13 +143,16 @@ pub(crate) fn check_point(what: &'static str, x: u32, y: u32) -> Result<()> {
     check_rect(what, Rect::new(x, y, 1, 1))
 }
 
-/// Reads a rect (x, y, width, height as u32) and checks it with [`check_rect`].
+/// Reads a rect (x, y, width, height as u16) and checks it with [`check_rect`].
 pub(crate) fn read_rect(r: &mut Reader<'_>, what: &'static str) -> Result<Rect> {
     let mut field = || r.u16(what).map(u32::from);
     let rect = Rect::new(field()?, field()?, field()?, field()?);
     check_rect(what, rect)?;
     Ok(rect)
 }
+
+// Rects and copy destinations travel as u16: every in-range value must fit.
+const _: () = assert!(MAX_DIMENSION <= u16::MAX as u32);
 
 /// Checks and writes a rect.
 pub(crate) fn put_rect(out: &mut Vec<u8>, what: &'static str, rect: Rect) -> Result<()> {
