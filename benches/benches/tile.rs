@@ -236,7 +236,7 @@ fn session_report() {
         let mut runs = Vec::new();
         for stream in [true, false] {
             for pack in [true, false] {
-                for level in [1, 3, 6] {
+                for level in [3, 6, 9] {
                     let config = PaletteConfig {
                         level,
                         stream,
