@@ -68,7 +68,7 @@ const APPLY_MAX_SIDE: u32 = 256;
 const APPLY_DEFAULT_SIDE: u32 = 64;
 
 /// Plays `data` as the byte stream a viewer receives: a `Hello` (re)creates the framebuffer (its
-/// size capped at [`APPLY_MAX_SIDE`]), each `Update` is applied with [`ViewerDecoder::apply`].
+/// size capped at 256 pixels a side), each `Update` is applied with [`ViewerDecoder::apply`].
 ///
 /// # Panics
 /// When applying panics, when a rejected update changed the framebuffer (updates are all or
