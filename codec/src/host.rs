@@ -406,9 +406,10 @@ impl HostEncoder {
         mask
     }
 
-    /// Codes the set blocks of `mask` and the `parts` of blocks (each as one rect): fills
-    /// and palettes in op order on this thread (they share the compression stream), AV1
-    /// rects in parallel.
+    /// Codes the set blocks of `mask` and the `parts` of blocks: fills and palettes in op
+    /// order on this thread (they share the compression stream), AV1 rects in parallel.
+    /// Strips side by side in a row of blocks are coded as one rect when it is lossless
+    /// ([`planner::join_runs`]).
     fn encode_mask(
         &mut self,
         frame: &FrameView<'_>,
@@ -418,28 +419,23 @@ impl HostEncoder {
     ) -> Result<Vec<Op>> {
         let mut ops = Vec::new();
         let mut natural = Vec::new();
-        // A rect of up to the configured number of colours goes lossless whatever its size:
-        // small anti-aliased text has more colours than one per 4 pixels (at 320×200,
-        // page-scroll lost bit-exactness under that bound). Only a rect with more colours is
-        // decided block by block, where that bound and the background rule tell text from
-        // photo and video.
-        for rect in planner::merge(mask, planner::MAX_RECT_BLOCKS) {
-            let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
-            if self.push_lossless(rect, class, &mut ops)? {
-                continue;
+        // (rect, whole blocks of `mask`): the planned rects, then the parts.
+        let planned: Vec<(Rect, bool)> = planner::merge(mask, planner::MAX_RECT_BLOCKS)
+            .into_iter()
+            .map(|rect| (rect, true))
+            .chain(parts.iter().map(|&rect| (rect, false)))
+            .collect();
+        let rects: Vec<Rect> = planned.iter().map(|&(rect, _)| rect).collect();
+        for (run, members) in planner::join_runs(&rects, BLOCK_SIZE) {
+            if members.len() > 1 {
+                let class = classify(&frame.sub(run)?, self.config.max_palette_colours);
+                if self.push_lossless(run, class, &mut ops)? {
+                    continue;
+                }
             }
-            if rect.width > BLOCK_SIZE || rect.height > BLOCK_SIZE {
-                // Mixed content (text beside a photo, many-coloured UI): decide per block.
-                self.split_natural(frame, mask, rect, &mut ops, &mut natural)?;
-            } else {
-                natural.push(rect);
-            }
-        }
-        // Parts are thin strips of blocks: the same holds for text cut through.
-        for &rect in parts {
-            let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
-            if !self.push_lossless(rect, class, &mut ops)? {
-                natural.push(rect);
+            for i in members {
+                let (rect, whole_blocks) = planned[i];
+                self.code_rect(frame, mask, rect, whole_blocks, &mut ops, &mut natural)?;
             }
         }
         let av1 = &self.av1;
@@ -449,6 +445,36 @@ impl HostEncoder {
             .collect::<Result<_>>()?;
         ops.extend(coded);
         Ok(ops)
+    }
+
+    /// Codes one planned rect: losslessly when it classifies so. Otherwise a rect of several
+    /// whole blocks is decided block by block and anything smaller goes to AV1.
+    ///
+    /// A rect of up to the configured number of colours goes lossless whatever its size:
+    /// small anti-aliased text has more colours than one per 4 pixels (at 320×200,
+    /// page-scroll lost bit-exactness under that bound). Only a rect with more colours is
+    /// decided block by block, where that bound and the background rule tell text from photo
+    /// and video; parts are thin strips of blocks, where the same holds for text cut through.
+    fn code_rect(
+        &mut self,
+        frame: &FrameView<'_>,
+        mask: &DirtyMap,
+        rect: Rect,
+        whole_blocks: bool,
+        ops: &mut Vec<Op>,
+        natural: &mut Vec<Rect>,
+    ) -> Result<()> {
+        let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
+        if self.push_lossless(rect, class, ops)? {
+            return Ok(());
+        }
+        if whole_blocks && (rect.width > BLOCK_SIZE || rect.height > BLOCK_SIZE) {
+            // Mixed content (text beside a photo, many-coloured UI).
+            self.split_natural(frame, mask, rect, ops, natural)
+        } else {
+            natural.push(rect);
+            Ok(())
+        }
     }
 
     fn split_natural(

@@ -45,6 +45,51 @@ pub(crate) fn merge(mask: &DirtyMap, max_blocks: u32) -> Vec<Rect> {
     rects
 }
 
+/// Groups rects to code as one: rects inside one row of `block`-pixel blocks that touch or
+/// overlap along it join into a run while the run's bounding rect covers at most a quarter
+/// more pixels than its members. Returns each run's bounding rect and the indices of its
+/// members in `rects`; every rect is in exactly one run, and a rect across block rows is a
+/// run on its own.
+///
+/// After a scroll, a new line of text is left as a strip per block (the rows its copy did
+/// not cover), each of which would be a palette op with its own headers and band table and
+/// no glyph continuing across the cut. Bounded by the block row, a run only touches blocks
+/// its members touch, so the refinement state of blocks stays exact.
+pub(crate) fn join_runs(rects: &[Rect], block: u32) -> Vec<(Rect, Vec<usize>)> {
+    let block = u64::from(block.max(1));
+    let row_of = |r: &Rect| {
+        let row = u64::from(r.y) / block;
+        (r.bottom() - 1) / block == row && !r.is_empty()
+    };
+    let mut order: Vec<usize> = (0..rects.len()).collect();
+    order.sort_by_key(|&i| (rects[i].y / block as u32, rects[i].x));
+    let mut runs: Vec<(Rect, Vec<usize>)> = Vec::new();
+    // Pixels of the members of the last run, while it is open to joins.
+    let mut open: Option<u64> = None;
+    for i in order {
+        let rect = rects[i];
+        if !row_of(&rect) {
+            runs.push((rect, vec![i]));
+            open = None;
+            continue;
+        }
+        if let (Some(area), Some((run, members))) = (open, runs.last_mut()) {
+            let joined = run.union(&rect);
+            let same_row = u64::from(run.y) / block == u64::from(rect.y) / block;
+            let area = area + rect.area();
+            if same_row && u64::from(rect.x) <= run.right() && joined.area() * 4 <= area * 5 {
+                *run = joined;
+                members.push(i);
+                open = Some(area);
+                continue;
+            }
+        }
+        runs.push((rect, vec![i]));
+        open = Some(rect.area());
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +152,62 @@ mod tests {
         let rects = merge(&map, MAX_RECT_BLOCKS);
         assert_exact_cover(&map, &rects);
         assert_eq!(rects.len(), 3);
+    }
+
+    fn runs(rects: &[Rect]) -> Vec<(Rect, Vec<usize>)> {
+        let runs = join_runs(rects, 32);
+        let mut seen: Vec<usize> = runs.iter().flat_map(|(_, m)| m.clone()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..rects.len()).collect::<Vec<_>>(), "each rect once");
+        for (run, members) in &runs {
+            for &i in members {
+                assert_eq!(run.intersect(&rects[i]), Some(rects[i]), "{run:?} covers");
+            }
+        }
+        runs
+    }
+
+    #[test]
+    fn strips_of_one_line_of_text_join() {
+        // A line cut at block edges: rows 965..978 of some blocks, one block whole.
+        let line = [
+            Rect::new(160, 965, 32, 13),
+            Rect::new(224, 960, 32, 32),
+            Rect::new(192, 966, 32, 12),
+            Rect::new(256, 965, 96, 13),
+        ];
+        let joined = runs(&line);
+        // The whole block would make either neighbour's box cover far more than it holds.
+        assert_eq!(
+            joined,
+            vec![
+                (Rect::new(160, 965, 64, 13), vec![0, 2]),
+                (Rect::new(224, 960, 32, 32), vec![1]),
+                (Rect::new(256, 965, 96, 13), vec![3]),
+            ]
+        );
+    }
+
+    #[test]
+    fn gaps_rows_and_tall_rects_keep_runs_apart() {
+        let rects = [
+            Rect::new(0, 0, 32, 10),
+            Rect::new(40, 0, 32, 10),  // a gap of 8 pixels
+            Rect::new(72, 22, 32, 10), // touches, but the box would be three times its rows
+            Rect::new(0, 32, 64, 10),  // the next block row
+            Rect::new(64, 40, 32, 40), // across two block rows
+            Rect::new(96, 32, 32, 10), // touches that one, which joins nothing
+        ];
+        let joined = runs(&rects);
+        assert_eq!(joined.len(), rects.len(), "{joined:?}");
+    }
+
+    #[test]
+    fn side_by_side_strips_become_one_rect() {
+        let rects: Vec<Rect> = (0..6).map(|i| Rect::new(i * 32, 70, 32, 8)).collect();
+        assert_eq!(
+            runs(&rects),
+            vec![(Rect::new(0, 70, 192, 8), (0..6).collect())]
+        );
     }
 }
