@@ -5,7 +5,8 @@
 //! One header byte, then zstd output. The header's low five bits are the bits per index
 //! (1, 2, 4, 8 or 16); bit 7 ([`RESTART`]) says that a new zstd stream and a new colour
 //! table start with this op; the other bits are zero. Decompressed, the data is exactly the
-//! op's `new_colours` colours (BGRA, 4 bytes each), which extend the session's colour table
+//! op's `new_colours` colours (BGRA, 4 bytes each, each as byte-wise wrapping differences
+//! from the colour before it, the first from zero), which extend the session's colour table
 //! (at most [`SESSION_COLOURS`]); the band count (u16 little-endian, 1..=height) and the band
 //! heights (u16 each, adding up to the height); then each band column by column (the `bands`
 //! module says why), a column packed in `ceil(band_height * bits / 8)` bytes: indices into
@@ -34,7 +35,7 @@ use zstd::zstd_safe::{
 
 use super::bands;
 use super::pack::{bits_for, DEPTHS};
-use super::session::{ColourIndex, SESSION_COLOURS};
+use super::session::{self, ColourIndex, SESSION_COLOURS};
 use super::Palette;
 use crate::tile::MAX_PALETTE;
 use crate::{Error, FrameViewMut, Op, Rect, Result};
@@ -404,8 +405,7 @@ impl PaletteDecoder {
             column,
             &mut self.indices,
         )?;
-        let new = self.packed[..table].chunks_exact(4);
-        self.colours.extend(new.map(|c| [c[0], c[1], c[2], c[3]]));
+        session::read_new(&self.packed[..table], &mut self.colours);
         Ok(())
     }
 }

@@ -18,7 +18,7 @@
 //!
 //! | part | bytes |
 //! |---|---|
-//! | frame header | magic `"MK"` (2), version `2` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
+//! | frame header | magic `"MK"` (2), version `3` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
 //! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
 //! | `0x02` Update | sequence (u64), capture time µs (u64), flags (u8: bit 0 keyframe, others 0), op count (u32, ≤ [`MAX_OPS_PER_UPDATE`]), ops |
 //! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
@@ -59,7 +59,7 @@ pub use viewer::{InputEvent, PointerButton, ViewerMessage};
 pub const MAGIC: [u8; 2] = *b"MK";
 
 /// The wire-format version this build reads and writes (byte 2 of every frame).
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
 /// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
 pub const HEADER_LEN: usize = 8;
