@@ -57,27 +57,24 @@ pub(crate) fn merge(mask: &DirtyMap, max_blocks: u32) -> Vec<Rect> {
 /// its members touch, so the refinement state of blocks stays exact.
 pub(crate) fn join_runs(rects: &[Rect], block: u32) -> Vec<(Rect, Vec<usize>)> {
     let block = u64::from(block.max(1));
-    let row_of = |r: &Rect| {
-        let row = u64::from(r.y) / block;
-        (r.bottom() - 1) / block == row && !r.is_empty()
-    };
+    let first_row = |r: &Rect| u64::from(r.y) / block;
+    let in_one_row = |r: &Rect| !r.is_empty() && (r.bottom() - 1) / block == first_row(r);
     let mut order: Vec<usize> = (0..rects.len()).collect();
-    order.sort_by_key(|&i| (rects[i].y / block as u32, rects[i].x));
+    order.sort_by_key(|&i| (first_row(&rects[i]), rects[i].x));
     let mut runs: Vec<(Rect, Vec<usize>)> = Vec::new();
     // Pixels of the members of the last run, while it is open to joins.
     let mut open: Option<u64> = None;
     for i in order {
         let rect = rects[i];
-        if !row_of(&rect) {
-            runs.push((rect, vec![i]));
-            open = None;
-            continue;
-        }
         if let (Some(area), Some((run, members))) = (open, runs.last_mut()) {
             let joined = run.union(&rect);
-            let same_row = u64::from(run.y) / block == u64::from(rect.y) / block;
             let area = area + rect.area();
-            if same_row && u64::from(rect.x) <= run.right() && joined.area() * 4 <= area * 5 {
+            let touches = u64::from(rect.x) <= run.right();
+            if in_one_row(&rect)
+                && first_row(run) == first_row(&rect)
+                && touches
+                && joined.area() * 4 <= area * 5
+            {
                 *run = joined;
                 members.push(i);
                 open = Some(area);
@@ -85,7 +82,7 @@ pub(crate) fn join_runs(rects: &[Rect], block: u32) -> Vec<(Rect, Vec<usize>)> {
             }
         }
         runs.push((rect, vec![i]));
-        open = Some(rect.area());
+        open = in_one_row(&rect).then(|| rect.area());
     }
     runs
 }
