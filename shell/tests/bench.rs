@@ -96,6 +96,15 @@ fn json_report_is_complete_and_consistent() {
             "kbps {kbps} vs {bytes} bytes"
         );
         assert!(bytes > 1000.0, "the first frame alone is a full screen");
+        // After the first frame: the rest of the bytes over the 11 frames after it.
+        let first = item["first_frame_bytes"].as_f64().unwrap();
+        let later = item["later_kbps"].as_f64().unwrap();
+        assert!(0.0 < first && first <= bytes, "{item}");
+        let expected = (bytes - first) * 8.0 / 1000.0 / (11.0 / 20.0);
+        assert!(
+            (later - expected).abs() < 0.01,
+            "later kbps {later} vs {expected}"
+        );
         // Text arrives bit-exact, scrolled or typed; the drag's wallpaper is natural (AV1).
         let psnr = item["psnr_db"].as_f64().unwrap();
         if item["scenario"] == "typing" || item["scenario"] == "page-scroll" {

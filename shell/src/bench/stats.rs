@@ -77,6 +77,22 @@ impl ScenarioResult {
         self.bytes() as f64 * 8.0 / 1000.0 / seconds
     }
 
+    /// Bytes of the first frame: the whole screen, as a viewer joining gets it.
+    pub(crate) fn first_frame_bytes(&self) -> u64 {
+        self.samples.first().map_or(0, |s| s.bytes as u64)
+    }
+
+    /// kbit/s of the frames after the first, over the time they span: what the session costs
+    /// once the screen is across (0 for a single frame).
+    pub(crate) fn later_kbps(&self) -> f64 {
+        let later = self.samples.len().saturating_sub(1);
+        if later == 0 {
+            return 0.0;
+        }
+        let seconds = later as f64 / f64::from(self.fps);
+        (self.bytes() - self.first_frame_bytes()) as f64 * 8.0 / 1000.0 / seconds
+    }
+
     /// Mean host CPU milliseconds per frame (all threads).
     pub(crate) fn cpu_ms_per_frame(&self) -> f64 {
         let total: Duration = self.samples.iter().map(|s| s.host_cpu).sum();
@@ -157,5 +173,16 @@ mod tests {
     fn kbps_is_bytes_over_the_captured_time() {
         // 30 frames of 1250 bytes at 30 fps: 37,500 bytes in one second = 300 kbit/s.
         assert_eq!(result(&[1; 30], 1250).kbps(), 300.0);
+    }
+
+    #[test]
+    fn later_kbps_leaves_the_first_frame_out() {
+        // A 100,000-byte keyframe, then 30 frames of 1250 bytes: one second at 300 kbit/s.
+        let mut r = result(&[1; 31], 1250);
+        r.samples[0].bytes = 100_000;
+        assert_eq!(r.first_frame_bytes(), 100_000);
+        assert_eq!(r.later_kbps(), 300.0);
+        assert!(r.kbps() > 1_000.0, "kbps counts the keyframe");
+        assert_eq!(result(&[1], 1250).later_kbps(), 0.0);
     }
 }
