@@ -3,7 +3,8 @@
 //!
 //! Both sides grow the table by the same rule: an op appends the colours it uses that the
 //! table lacks, in the order it sends them (the host sends them darkest first, as
-//! differences), and the table empties when the compression stream restarts. The host restarts rather than let the table pass [`SESSION_COLOURS`].
+//! differences), and the table empties when the compression stream restarts. The host
+//! restarts rather than let the table pass [`SESSION_COLOURS`].
 
 use std::collections::HashMap;
 
