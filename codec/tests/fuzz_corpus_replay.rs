@@ -91,35 +91,43 @@ fn found_crashes_stay_fixed() {
     replay(&fuzz_dir().join("regressions"));
 }
 
+/// A viewer's byte stream so far: the `Hello` of a `width`×`height` session.
+fn hello_stream(width: u32, height: u32, chroma: Chroma, tile_cache_bytes: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let hello = Hello {
+        protocol_version: 1,
+        width,
+        height,
+        chroma,
+        limits: SessionLimits {
+            max_message_len: 1 << 20,
+            max_in_flight: 2,
+            tile_cache_bytes,
+        },
+    };
+    HostMessage::Hello(hello).encode(&mut out).unwrap();
+    out
+}
+
+/// Appends `update` as the update message numbered `sequence` (captured at 60 Hz).
+fn send(update: Update, sequence: u64, out: &mut Vec<u8>) {
+    let message = UpdateMessage {
+        sequence,
+        capture_us: sequence * 16_667,
+        update,
+    };
+    HostMessage::Update(message).encode(out).unwrap();
+}
+
 /// A real session as the viewer receives it: `Hello`, then the host encoder's updates of a small
 /// screen with text, typing and a changing photo (real palette and AV1 payloads), then hand-made
 /// copies, fills and a cache miss.
 fn session_stream(chroma: Chroma) -> Vec<u8> {
     const W: u32 = 160;
     const H: u32 = 96;
-    let mut out = Vec::new();
-    let hello = Hello {
-        protocol_version: 1,
-        width: W,
-        height: H,
-        chroma,
-        limits: SessionLimits {
-            max_message_len: 1 << 20,
-            max_in_flight: 2,
-            tile_cache_bytes: 0,
-        },
-    };
-    HostMessage::Hello(hello).encode(&mut out).unwrap();
+    let mut out = hello_stream(W, H, chroma, 0);
     let mut host = HostEncoder::new(HostConfig::new(W, H).with_chroma(chroma)).unwrap();
     let mut frame = text_frame(W, H, 11);
-    let send = |update: Update, sequence: u64, out: &mut Vec<u8>| {
-        let message = UpdateMessage {
-            sequence,
-            capture_us: sequence * 16_667,
-            update,
-        };
-        HostMessage::Update(message).encode(out).unwrap();
-    };
     for step in 0..3u32 {
         paint_photo(&mut frame, Rect::new(96, 32, 64, 64), step, 3);
         glyph(
@@ -164,19 +172,7 @@ fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
     let window = |top: u32| {
         meekijk_codec::Frame::from_view(&page.view().sub(Rect::new(0, top, W, H)).unwrap())
     };
-    let mut out = Vec::new();
-    let hello = Hello {
-        protocol_version: 1,
-        width: W,
-        height: H,
-        chroma: Chroma::Yuv444,
-        limits: SessionLimits {
-            max_message_len: 1 << 20,
-            max_in_flight: 2,
-            tile_cache_bytes: 1 << 20,
-        },
-    };
-    HostMessage::Hello(hello).encode(&mut out).unwrap();
+    let mut out = hello_stream(W, H, Chroma::Yuv444, 1 << 20);
     let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
     let other = text_frame(W, H, 31);
     let frames = [0, 3, 6, 13, 20]
@@ -193,12 +189,7 @@ fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
                 _ => {}
             }
         }
-        let message = UpdateMessage {
-            sequence: sequence as u64,
-            capture_us: sequence as u64 * 16_667,
-            update,
-        };
-        HostMessage::Update(message).encode(&mut out).unwrap();
+        send(update, sequence as u64, &mut out);
     }
     (out, kinds)
 }

@@ -70,7 +70,7 @@ fn append_order(colour: &[u8; 4]) -> (u32, [u8; 4]) {
 /// Writes `colours` as byte-wise differences (wrapping) from the colour before, the first
 /// from zero: measured on the 1080p keyframes, the new colours then compress to about 45 %
 /// of the bytes they take as they are (typing 17.8 → 8.5 KB).
-pub(crate) fn write_new(colours: &[[u8; 4]], out: &mut Vec<u8>) {
+fn write_new(colours: &[[u8; 4]], out: &mut Vec<u8>) {
     let mut previous = [0u8; 4];
     for colour in colours {
         out.extend((0..4).map(|i| colour[i].wrapping_sub(previous[i])));
