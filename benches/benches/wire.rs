@@ -1,12 +1,13 @@
 //! Wire benches: decode and encode a ~1 MB `Update` of a busy 1080p frame (palette and AV1 tiles
-//! with payloads, fills, copies and cache hits). Decoding must stay far below a millisecond: it
-//! copies no payload bytes.
+//! with payloads, fills, copies and cache hits) through the session's `UpdateWriter` and
+//! `HostReader`. Decoding must stay far below a millisecond: it copies no payload bytes, and
+//! its op table (480 entries) is one zstd chunk.
 
 use std::hint::black_box;
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use meekijk_codec::wire::{HostMessage, HostReader, UpdateMessage, UpdateWriter};
 use meekijk_codec::{Op, Rect, Update};
 
 /// Seeded pseudo-random bytes (incompressible, like real coded tile data).
@@ -25,7 +26,7 @@ fn payload(len: usize, seed: u64) -> Bytes {
 
 /// One op per 64×64 tile of the top 1920×1024 of a screen, cycling through every kind:
 /// 480 ops, 1.18 MB on the wire.
-fn busy_update() -> HostMessage {
+fn busy_update() -> UpdateMessage {
     let mut ops = Vec::new();
     for ty in 0..16u32 {
         for tx in 0..30u32 {
@@ -60,37 +61,44 @@ fn busy_update() -> HostMessage {
             });
         }
     }
-    HostMessage::Update(UpdateMessage {
+    UpdateMessage {
         sequence: 1,
         capture_us: 16_667,
         update: Update::new(ops),
-    })
+    }
 }
 
 fn wire(c: &mut Criterion) {
     let message = busy_update();
+    let mut writer = UpdateWriter::new().expect("zstd");
     let mut encoded = Vec::new();
-    message.encode(&mut encoded).expect("bench update is valid");
+    // A writer's first table starts a stream, so this frame decodes on its own every time.
+    writer
+        .encode(&message, &mut encoded)
+        .expect("bench update is valid");
     let frame = Bytes::from(encoded.clone());
     eprintln!(
         "wire bench: Update of {} bytes, {} ops",
         frame.len(),
-        match &message {
-            HostMessage::Update(u) => u.update.ops.len(),
-            _ => 0,
-        }
+        message.update.ops.len()
     );
 
     let mut group = c.benchmark_group("wire");
     group.throughput(Throughput::Bytes(frame.len() as u64));
     group.bench_function("decode/update_1mb", |b| {
-        b.iter(|| HostMessage::decode(black_box(&frame)).expect("decodes"))
+        let mut reader = HostReader::new().expect("zstd");
+        b.iter(|| {
+            let decoded = reader.decode(black_box(&frame)).expect("decodes");
+            black_box(matches!(decoded, HostMessage::Update(_)))
+        })
     });
     group.bench_function("encode/update_1mb", |b| {
         let mut out = Vec::with_capacity(encoded.len());
         b.iter(|| {
             out.clear();
-            black_box(&message).encode(&mut out).expect("encodes");
+            writer
+                .encode(black_box(&message), &mut out)
+                .expect("encodes");
             black_box(out.len())
         })
     });

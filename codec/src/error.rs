@@ -198,6 +198,10 @@ pub enum Error {
         /// Rows of the rect.
         rows: usize,
     },
+    /// Wire: an update whose op table continues a compression stream this reader does not
+    /// hold (it never saw the stream's start, or lost it to an earlier error).
+    #[error("wire: an update continues an op-table stream this reader does not hold; expected one that starts a new stream")]
+    WireDesync,
     /// Palette tile: the session compression stream is out of step after an earlier error.
     #[error("palette stream is desynchronised by an earlier error; a refresh that restarts the stream is needed")]
     PaletteDesync,

@@ -23,6 +23,7 @@ pub mod tile;
 mod update;
 mod viewer;
 pub mod wire;
+mod zstream;
 
 pub use cache::DEFAULT_CACHE_BLOCKS;
 pub use cpu::CpuLevel;

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use common::{glyph, paint_photo, text_frame};
 use meekijk_codec::convert::Chroma;
-use meekijk_codec::wire::{fuzz, Hello, HostMessage, SessionLimits, UpdateMessage};
+use meekijk_codec::wire::{
+    fuzz, take_frame, Hello, HostMessage, HostReader, SessionLimits, UpdateMessage, UpdateWriter,
+};
 use meekijk_codec::{HostConfig, HostEncoder, Op, Rect, Update};
 
 /// The crate function a fuzz target wraps.
@@ -109,14 +111,15 @@ fn hello_stream(width: u32, height: u32, chroma: Chroma, tile_cache_bytes: u32) 
     out
 }
 
-/// Appends `update` as the update message numbered `sequence` (captured at 60 Hz).
-fn send(update: Update, sequence: u64, out: &mut Vec<u8>) {
+/// Appends `update` as the update message numbered `sequence` (captured at 60 Hz), its op
+/// table in `writer`'s stream as `meekijk share` sends it.
+fn send(writer: &mut UpdateWriter, update: Update, sequence: u64, out: &mut Vec<u8>) {
     let message = UpdateMessage {
         sequence,
         capture_us: sequence * 16_667,
         update,
     };
-    HostMessage::Update(message).encode(out).unwrap();
+    writer.encode(&message, out).unwrap();
 }
 
 /// A real session as the viewer receives it: `Hello`, then the host encoder's updates of a small
@@ -126,6 +129,7 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
     const W: u32 = 160;
     const H: u32 = 96;
     let mut out = hello_stream(W, H, chroma, 0);
+    let mut writer = UpdateWriter::new().unwrap();
     let mut host = HostEncoder::new(HostConfig::new(W, H).with_chroma(chroma)).unwrap();
     let mut frame = text_frame(W, H, 11);
     for step in 0..3u32 {
@@ -138,7 +142,12 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
             [220; 4],
             [40, 34, 30, 255],
         );
-        send(host.encode(&frame.view()).unwrap(), step.into(), &mut out);
+        send(
+            &mut writer,
+            host.encode(&frame.view()).unwrap(),
+            step.into(),
+            &mut out,
+        );
     }
     let hand_made = vec![
         Op::CopyRect {
@@ -151,14 +160,14 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
             colour: [40, 34, 30, 255],
         },
     ];
-    send(Update::new(hand_made), 3, &mut out);
+    send(&mut writer, Update::new(hand_made), 3, &mut out);
     let miss = Op::CacheHit {
         rect: Rect::new(0, 0, 16, 16),
         first: 7,
         stride: 0,
         check: 0,
     };
-    send(Update::new(vec![miss]), 4, &mut out);
+    send(&mut writer, Update::new(vec![miss]), 4, &mut out);
     out
 }
 
@@ -173,6 +182,7 @@ fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
         meekijk_codec::Frame::from_view(&page.view().sub(Rect::new(0, top, W, H)).unwrap())
     };
     let mut out = hello_stream(W, H, Chroma::Yuv444, 1 << 20);
+    let mut writer = UpdateWriter::new().unwrap();
     let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
     let other = text_frame(W, H, 31);
     let frames = [0, 3, 6, 13, 20]
@@ -189,7 +199,7 @@ fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
                 _ => {}
             }
         }
-        send(update, sequence as u64, &mut out);
+        send(&mut writer, update, sequence as u64, &mut out);
     }
     (out, kinds)
 }
@@ -206,6 +216,15 @@ fn real_sessions_apply_within_their_rects() {
         ("session_scroll", scroll),
     ] {
         let len = stream.len();
+        // Every message reads in order, op tables continuing one stream.
+        let mut buf = bytes::BytesMut::from(&stream[..]);
+        let mut reader = HostReader::new().unwrap();
+        while let Some(frame) = take_frame(&mut buf).unwrap() {
+            reader
+                .decode(&frame)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        assert!(buf.is_empty(), "{name}: a partial frame at the end");
         fuzz::apply_stream(&stream);
         fuzz::decode_stream(&stream);
         if std::env::var_os("MEEKIJK_BLESS").is_some() {

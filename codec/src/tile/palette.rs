@@ -29,8 +29,7 @@
 
 use bytes::Bytes;
 use zstd::zstd_safe::{
-    self, zstd_sys::ZSTD_EndDirective, CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuffer,
-    ResetDirective,
+    zstd_sys::ZSTD_EndDirective, CCtx, DCtx, InBuffer, OutBuffer, ResetDirective,
 };
 
 use super::bands;
@@ -38,6 +37,7 @@ use super::pack::{bits_for, DEPTHS};
 use super::session::{self, ColourIndex, SESSION_COLOURS};
 use super::Palette;
 use crate::tile::MAX_PALETTE;
+use crate::zstream::{compress_into, compressor, decompressor, zstd_error};
 use crate::{Error, FrameViewMut, Op, Rect, Result};
 
 /// Header flag: this op starts a new compression stream and colour table.
@@ -76,10 +76,6 @@ impl Default for PaletteConfig {
     }
 }
 
-fn zstd_error(code: usize) -> Error {
-    Error::Zstd(zstd_safe::get_error_name(code).to_string())
-}
-
 /// Turns palettes into [`Op::Palette`] ops, keeping the session's compression stream.
 pub struct PaletteEncoder {
     cctx: CCtx<'static>,
@@ -111,14 +107,9 @@ impl PaletteEncoder {
     /// # Errors
     /// [`Error::Zstd`] when zstd refuses the level or window.
     pub fn new(config: PaletteConfig) -> Result<Self> {
-        let mut cctx = CCtx::create();
         let window_log = config.window_log.clamp(10, WINDOW_LOG_MAX);
-        cctx.set_parameter(CParameter::CompressionLevel(config.level))
-            .map_err(zstd_error)?;
-        cctx.set_parameter(CParameter::WindowLog(window_log))
-            .map_err(zstd_error)?;
         Ok(Self {
-            cctx,
+            cctx: compressor(config.level, window_log)?,
             config,
             restart: true,
             table: ColourIndex::default(),
@@ -201,7 +192,7 @@ impl PaletteEncoder {
         let (column, packed) = (&mut self.column, &mut self.packed);
         bands::pack_bands(&indices, remap, width, heights, bits, column, packed);
         let source = &self.packed;
-        let mut out = Vec::with_capacity(1 + zstd_safe::compress_bound(source.len()));
+        let mut out = Vec::new();
         out.push(bits | if restart { RESTART } else { 0 });
         // A stream op ends with a flush (decodable now, history kept); a lone op ends its frame.
         let end = if self.config.stream {
@@ -223,32 +214,6 @@ impl PaletteEncoder {
 
 /// Appends `source` to the stream and flushes or ends it (`end`), so the op decodes
 /// completely given the ops before it.
-fn compress_into(
-    cctx: &mut CCtx<'_>,
-    restart: bool,
-    source: &[u8],
-    end: ZSTD_EndDirective,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    if restart {
-        cctx.reset(ResetDirective::SessionOnly)
-            .map_err(zstd_error)?;
-    }
-    let mut input = InBuffer::around(source);
-    loop {
-        // `out` has compress_bound capacity, so each call makes progress; reserve anyway
-        // so a flush that needs more room never spins.
-        out.reserve(64);
-        let mut output = OutBuffer::around_pos(out, out.len());
-        let remaining = cctx
-            .compress_stream2(&mut output, &mut input, end)
-            .map_err(zstd_error)?;
-        if remaining == 0 && input.pos == source.len() {
-            return Ok(());
-        }
-    }
-}
-
 /// Turns [`Op::Palette`] data back into pixels, following the host's compression stream.
 pub struct PaletteDecoder {
     dctx: DCtx<'static>,
@@ -276,11 +241,8 @@ impl PaletteDecoder {
     /// # Errors
     /// [`Error::Zstd`] when zstd refuses the memory bound.
     pub fn new() -> Result<Self> {
-        let mut dctx = DCtx::create();
-        dctx.set_parameter(DParameter::WindowLogMax(WINDOW_LOG_MAX))
-            .map_err(zstd_error)?;
         Ok(Self {
-            dctx,
+            dctx: decompressor(WINDOW_LOG_MAX)?,
             desync: true,
             colours: Vec::new(),
             packed: Vec::new(),

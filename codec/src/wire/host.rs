@@ -5,12 +5,13 @@ use bytes::Bytes;
 use super::framing::{open_frame, write_frame};
 use super::ops::UpdateMessage;
 use super::reader::{check_count, check_limit, check_point, Codec, Reader};
+use super::stream::{HostReader, UpdateWriter};
 use super::{Bye, MAX_CURSOR_SIZE, MAX_IN_FLIGHT, MAX_MESSAGE_LEN, MAX_TILE_CACHE_BYTES};
 use crate::convert::Chroma;
 use crate::{Error, Result, MAX_DIMENSION};
 
 const TAG_HELLO: u8 = 0x01;
-const TAG_UPDATE: u8 = 0x02;
+pub(super) const TAG_UPDATE: u8 = 0x02;
 const TAG_CURSOR: u8 = 0x03;
 const TAG_CONTROL_STATE: u8 = 0x04;
 const TAG_BYE: u8 = 0x05;
@@ -223,7 +224,9 @@ fn check_shape(width: u16, height: u16, hot_x: u16, hot_y: u16) -> Result<()> {
 }
 
 impl HostMessage {
-    /// Appends this message as one frame (header + payload) to `out`.
+    /// Appends this message as one frame (header + payload) to `out`. An `Update` gets a
+    /// standalone op table, decodable without the updates before it; a session's updates
+    /// should go through one [`UpdateWriter`], whose tables refer to the earlier ones.
     ///
     /// # Errors
     /// When the message breaks a limit the peer would reject (e.g. an empty rect, more than
@@ -232,7 +235,8 @@ impl HostMessage {
     pub fn encode(&self, out: &mut Vec<u8>) -> Result<()> {
         match self {
             HostMessage::Hello(hello) => write_frame(out, TAG_HELLO, |o| hello.encode(o)),
-            HostMessage::Update(update) => write_frame(out, TAG_UPDATE, |o| update.encode(o)),
+            // A standalone op table: decodable without the updates before it.
+            HostMessage::Update(update) => UpdateWriter::new()?.encode(update, out),
             HostMessage::Cursor(cursor) => write_frame(out, TAG_CURSOR, |o| cursor.encode(o)),
             HostMessage::ControlState { granted } => write_frame(out, TAG_CONTROL_STATE, |o| {
                 o.push(u8::from(*granted));
@@ -243,17 +247,26 @@ impl HostMessage {
     }
 
     /// Decodes exactly one frame, e.g. from [`super::take_frame`]. Payload bytes of the result
-    /// share `frame`'s memory.
+    /// share `frame`'s memory. An `Update` must have a standalone op table; a session's
+    /// messages go through one [`HostReader`] instead.
     ///
     /// # Errors
     /// Any `Wire*` variant of [`Error`]: bad header, a viewer→host or unknown type, truncation,
     /// trailing bytes, a value past its limit or impossible.
     pub fn decode(frame: &Bytes) -> Result<Self> {
+        HostReader::new()?.decode(frame)
+    }
+
+    /// [`HostMessage::decode`] with the op-table stream of `reader`.
+    pub(super) fn decode_with(frame: &Bytes, reader: &mut HostReader) -> Result<Self> {
         let (tag, payload) = open_frame(frame)?;
         let mut r = Reader::new(&payload);
         let (message, what) = match tag {
             TAG_HELLO => (HostMessage::Hello(Hello::read(&mut r)?), "Hello"),
-            TAG_UPDATE => (HostMessage::Update(UpdateMessage::read(&mut r)?), "Update"),
+            TAG_UPDATE => (
+                HostMessage::Update(UpdateMessage::read(&mut r, reader)?),
+                "Update",
+            ),
             TAG_CURSOR => (HostMessage::Cursor(Cursor::read(&mut r)?), "Cursor"),
             TAG_CONTROL_STATE => {
                 let granted = match r.u8("ControlState")? {

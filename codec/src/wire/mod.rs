@@ -3,12 +3,15 @@
 //! Start with [`HostMessage`] and [`ViewerMessage`]: `encode` appends one frame to a `Vec<u8>`,
 //! `decode` parses exactly one frame. On a byte stream, [`take_frame`] (or [`frame_len`]) cuts
 //! complete frames off a growing receive buffer and never asks for more than one bounded frame.
+//! A session's updates go through one [`UpdateWriter`] on the host and one [`HostReader`] on
+//! the viewer: their op tables share a compression stream (see [`UpdateWriter`]).
 //!
 //! Everything that crosses the network goes through this one strict codec: every length and count
 //! is checked against a `MAX_*` limit before anything is allocated; truncation, trailing bytes,
 //! unknown types and tags, empty or out-of-range rects, bad enum values and invalid UTF-8 are
 //! errors that name the field and the accepted values. Each value has exactly one byte form
-//! (`encode(decode(x)) == x`), and `encode` refuses what `decode` would refuse.
+//! (`encode(decode(x)) == x`) except an update's compressed op table, and `encode` refuses
+//! what `decode` would refuse.
 //!
 //! # Format
 //!
@@ -20,7 +23,7 @@
 //! |---|---|
 //! | frame header | magic `"MK"` (2), version `3` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
 //! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
-//! | `0x02` Update | sequence (u64), capture time µs (u64), flags (u8: bit 0 keyframe, others 0), op count (u32, ≤ [`MAX_OPS_PER_UPDATE`]), ops |
+//! | `0x02` Update | flags (u8: bit 0 keyframe, bit 1 the op table starts a new stream, others 0), op table length (u32, ≥ 1), op table (zstd, flushed in the session's stream), then the data of every Palette and Av1 op in op order |
 //! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
 //! | `0x04` ControlState | granted (u8 0/1) |
 //! | `0x05` / `0x85` Bye | reason (u8, 0..=5, see [`ByeReason`]), text length (u16, ≤ [`MAX_TEXT_LEN`]), UTF-8 text |
@@ -28,13 +31,14 @@
 //! | `0x82` Input | kind (u8): `1` move x, y (u32); `2`/`3` button down/up (u8: 1, 2, 3, 8, 9); `4` wheel dx, dy (i16); `5`/`6` key down/up keysym (u32, 1..=[`MAX_KEYSYM`]) |
 //! | `0x83` ControlRequest, `0x84` RefreshRequest | empty |
 //!
-//! Ops inside an Update (tag u8, then):
+//! An Update's op table, decompressed: sequence (u64), capture time µs (u64), op count (u32,
+//! ≤ [`MAX_OPS_PER_UPDATE`]), then one entry per op (tag u8, then):
 //!
 //! | op | bytes |
 //! |---|---|
 //! | `0x01` Fill | rect, BGRA (4) |
-//! | `0x02` Palette | rect, new colour count (u16, 0..=[`MAX_PALETTE_COLOURS`]), data length (u32, ≥ 1), data (header byte, then new colours and indices, compressed) |
-//! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1), data |
+//! | `0x02` Palette | rect, new colour count (u16, 0..=[`MAX_PALETTE_COLOURS`]), data length (u32, ≥ 1; the data is a header byte, then new colours and indices, compressed) |
+//! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1) |
 //! | `0x04` CopyRect | source rect, destination x, y (u16; the destination rect must be in range too) |
 //! | `0x05` CacheHit | rect, first id, id stride, check (u32 each; see [`Op::CacheHit`](crate::Op::CacheHit)) |
 
@@ -44,6 +48,7 @@ pub mod fuzz;
 mod host;
 mod ops;
 mod reader;
+mod stream;
 mod viewer;
 
 #[cfg(test)]
@@ -53,13 +58,14 @@ pub use bye::{Bye, ByeReason};
 pub use framing::{frame_len, take_frame};
 pub use host::{Cursor, CursorShape, Hello, HostMessage, SessionLimits};
 pub use ops::UpdateMessage;
+pub use stream::{HostReader, UpdateWriter};
 pub use viewer::{InputEvent, PointerButton, ViewerMessage};
 
 /// First two bytes of every frame.
 pub const MAGIC: [u8; 2] = *b"MK";
 
 /// The wire-format version this build reads and writes (byte 2 of every frame).
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
 /// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
 pub const HEADER_LEN: usize = 8;

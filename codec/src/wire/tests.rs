@@ -29,6 +29,24 @@ fn raw_frame(tag: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// An update payload written by hand: `flags`, then `table` as a standalone zstd frame (so
+/// the restart flag, bit 1, must be set for it to decode), then `payloads`.
+fn raw_update(flags: u8, table: &[u8], payloads: &[u8]) -> Vec<u8> {
+    let compressed = zstd::bulk::compress(table, 3).unwrap();
+    let mut out = vec![flags];
+    out.extend_from_slice(&(compressed.len() as u32).to_be_bytes());
+    out.extend_from_slice(&compressed);
+    out.extend_from_slice(payloads);
+    out
+}
+
+/// The start of an op table: sequence, capture time and op count.
+fn table_head(count: u32) -> Vec<u8> {
+    let mut table = vec![0u8; 16];
+    table.extend_from_slice(&count.to_be_bytes());
+    table
+}
+
 fn update_with(ops: Vec<Op>) -> HostMessage {
     HostMessage::Update(UpdateMessage {
         sequence: 7,
@@ -126,7 +144,7 @@ fn bad_headers_fail_before_the_payload_arrives() {
     bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 1; expected 3"
+        "wire: unsupported version 1; expected 4"
     );
 }
 
@@ -150,11 +168,9 @@ fn messages_sent_the_wrong_way_or_unknown_are_rejected() {
 
 #[test]
 fn impossible_ops_are_rejected_with_their_field() {
-    let mut payload = [0u8; 21].to_vec(); // sequence, capture time, flags, count
-    payload[20] = 1;
-    let mut unknown = payload.clone();
+    let mut unknown = table_head(1);
     unknown.extend_from_slice(&[0x09; 21]);
-    let err = decode_host(&raw_frame(0x02, &unknown)).unwrap_err();
+    let err = decode_host(&raw_frame(0x02, &raw_update(2, &unknown, &[]))).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("wire: invalid op tag 9; expected 0x01 Fill"),
@@ -212,8 +228,10 @@ fn impossible_ops_are_rejected_with_their_field() {
         );
         assert_eq!(out, [0xaa]);
         // The decoder refuses the same bytes, written by hand.
-        let mut bytes = payload.clone();
-        ops_payload(&op, &mut bytes);
+        let mut table = table_head(1);
+        let mut payloads = Vec::new();
+        table_entry(&op, &mut table, &mut payloads);
+        let bytes = raw_update(2, &table, &payloads);
         assert_eq!(
             message_of(decode_host(&raw_frame(0x02, &bytes)).unwrap_err()),
             expected
@@ -231,8 +249,8 @@ fn impossible_ops_are_rejected_with_their_field() {
     );
 }
 
-/// Writes an op the way the encoder would, minus its checks.
-fn ops_payload(op: &Op, out: &mut Vec<u8>) {
+/// Writes an op's table entry and payload the way the encoder would, minus its checks.
+fn table_entry(op: &Op, out: &mut Vec<u8>, payloads: &mut Vec<u8>) {
     let rect_bytes = |r: Rect| {
         [r.x, r.y, r.width, r.height]
             .map(|v| (v as u16).to_be_bytes())
@@ -253,7 +271,7 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
             out.extend(rect_bytes(*rect));
             out.extend_from_slice(&new_colours.to_be_bytes());
             out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            out.extend_from_slice(data);
+            payloads.extend_from_slice(data);
         }
         Op::Av1 {
             rect,
@@ -264,7 +282,7 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
             out.extend(rect_bytes(*rect));
             out.push(*quality);
             out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            out.extend_from_slice(data);
+            payloads.extend_from_slice(data);
         }
         Op::CopyRect { src, dst_x, dst_y } => {
             out.push(4);
@@ -289,16 +307,14 @@ fn ops_payload(op: &Op, out: &mut Vec<u8>) {
 
 #[test]
 fn op_counts_are_checked_before_allocating() {
-    let mut payload = vec![0u8; 17]; // sequence, capture time, flags
-    payload.extend_from_slice(&(MAX_OPS_PER_UPDATE + 1).to_be_bytes());
+    let payload = raw_update(2, &table_head(MAX_OPS_PER_UPDATE + 1), &[]);
     let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "wire: op count 65537 exceeds the limit 65536"
     );
     // A count within the limit but far beyond the bytes present is a truncation, not a 5 MB Vec.
-    let mut payload = vec![0u8; 17];
-    payload.extend_from_slice(&MAX_OPS_PER_UPDATE.to_be_bytes());
+    let payload = raw_update(2, &table_head(MAX_OPS_PER_UPDATE), &[]);
     let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
     assert!(
         matches!(
@@ -477,10 +493,8 @@ fn fuzz_properties_hold_for_valid_and_damaged_messages() {
 }
 
 #[test]
-fn update_flags_other_than_keyframe_are_rejected() {
-    let mut payload = vec![0u8; 21]; // sequence, capture time, flags, count 0
-    payload[16] = 1;
-    let keyframe = decode_host(&raw_frame(0x02, &payload)).unwrap();
+fn update_flags_other_than_keyframe_and_restart_are_rejected() {
+    let keyframe = decode_host(&raw_frame(0x02, &raw_update(3, &table_head(0), &[]))).unwrap();
     assert!(matches!(
         keyframe,
         HostMessage::Update(UpdateMessage {
@@ -488,10 +502,9 @@ fn update_flags_other_than_keyframe_are_rejected() {
             ..
         })
     ));
-    payload[16] = 2;
-    let err = decode_host(&raw_frame(0x02, &payload)).unwrap_err();
+    let err = decode_host(&raw_frame(0x02, &raw_update(6, &table_head(0), &[]))).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "wire: invalid Update flags 2; expected 0 or 1 (keyframe)"
+        "wire: invalid Update flags 6; expected 0 to 3 (bit 0 keyframe, bit 1 new op-table stream)"
     );
 }

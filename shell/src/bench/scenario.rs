@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use bytes::Bytes;
 use meekijk_codec::metrics::{psnr, ssim};
-use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use meekijk_codec::wire::{HostMessage, HostReader, UpdateMessage, UpdateWriter};
 use meekijk_codec::{HostConfig, HostEncoder, ViewerDecoder};
 
 use super::stats::{cpu_time, peak_rss_mb, FrameSample, ScenarioResult};
@@ -54,6 +54,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
     let (mut psnr_sum, mut ssim_sum, mut ssim_n) = (0.0, 0.0, 0u32);
     let progress = std::io::stderr().is_terminal();
     let limit = spec.frames.unwrap_or(u32::MAX);
+    let (mut writer, mut reader) = (UpdateWriter::new()?, HostReader::new()?);
     let mut wire = Vec::new();
     let mut last_sent: Option<Duration> = None;
     for index in 0..limit {
@@ -65,34 +66,33 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
         };
         let (cpu0, t0) = (cpu_time(), Instant::now());
         let update = host.encode(&frame.pixels)?;
+        // Sent as `meekijk share` sends: nothing for an unchanged frame unless the viewer has
+        // heard nothing for a heartbeat.
+        let quiet = last_sent.is_some_and(|at| frame.timestamp < at + HEARTBEAT);
+        let send = !(update.is_empty() && quiet);
+        wire.clear();
+        if send {
+            let message = UpdateMessage {
+                sequence: index as u64,
+                capture_us: frame.timestamp.as_micros() as u64,
+                update,
+            };
+            writer.encode(&message, &mut wire)?;
+            last_sent = Some(frame.timestamp);
+        }
         let host_time = t0.elapsed();
         let host_cpu = cpu_time().saturating_sub(cpu0);
         let stats = host.last_stats();
-        let empty = update.is_empty();
-
-        wire.clear();
-        let message = HostMessage::Update(UpdateMessage {
-            sequence: index as u64,
-            capture_us: frame.timestamp.as_micros() as u64,
-            update,
-        });
-        message.encode(&mut wire)?;
-        // Counted as `meekijk share` sends: nothing for an unchanged frame unless the viewer
-        // has heard nothing for a heartbeat.
-        let quiet = last_sent.is_some_and(|at| frame.timestamp < at + HEARTBEAT);
-        let bytes = if empty && quiet {
-            0
-        } else {
-            last_sent = Some(frame.timestamp);
-            wire.len()
-        };
+        let bytes = wire.len();
 
         let t1 = Instant::now();
-        let HostMessage::Update(received) = HostMessage::decode(&Bytes::copy_from_slice(&wire))?
-        else {
-            anyhow::bail!("the wire returned another message type");
-        };
-        viewer.apply(&received.update)?;
+        if send {
+            let HostMessage::Update(received) = reader.decode(&Bytes::copy_from_slice(&wire))?
+            else {
+                anyhow::bail!("the wire returned another message type");
+            };
+            viewer.apply(&received.update)?;
+        }
         let decode_time = t1.elapsed();
 
         if spec.per_frame {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use meekijk_codec::wire::{Hello, HostMessage, SessionLimits, UpdateMessage, MAX_MESSAGE_LEN};
+use meekijk_codec::wire::{Hello, SessionLimits, UpdateMessage, UpdateWriter, MAX_MESSAGE_LEN};
 use meekijk_codec::Update;
 use tokio::sync::mpsc;
 
@@ -114,6 +114,8 @@ fn run(
     let mut encoder =
         meekijk_codec::HostEncoder::new(meekijk_codec::HostConfig::new(width, height))
             .map_err(|e| format!("cannot start the encoder: {e}"))?;
+    let mut writer =
+        UpdateWriter::new().map_err(|e| format!("cannot start the update stream: {e}"))?;
     let started = Instant::now();
     let report = |r| reports.blocking_send(Input::Stream(r)).is_ok();
     if !report(StreamReport::Started {
@@ -179,14 +181,16 @@ fn run(
             }
             sequence += 1;
             let timed = !update.is_empty();
-            let message = HostMessage::Update(UpdateMessage {
+            let message = UpdateMessage {
                 sequence,
                 capture_us: captured.duration_since(started).as_micros() as u64,
                 update,
-            });
+            };
             let mut bytes = Vec::new();
-            message
-                .encode(&mut bytes)
+            // Every update this writer encodes is sent: the next one's op table may refer
+            // to it.
+            writer
+                .encode(&message, &mut bytes)
                 .map_err(|e| format!("an update could not be framed: {e}"))?;
             last_sent = captured;
             if !report(StreamReport::Encoded {

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context};
 use bytes::BytesMut;
 use meekijk_codec::wire::{
-    frame_len, Bye, ByeReason, HostMessage, InputEvent, ViewerMessage, HEADER_LEN,
+    frame_len, Bye, ByeReason, HostMessage, HostReader, InputEvent, ViewerMessage, HEADER_LEN,
 };
 use meekijk_codec::ViewerDecoder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -114,10 +114,11 @@ async fn watch_loop(
     watch: &mut Watch,
 ) -> anyhow::Result<bool> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut reader = HostReader::new()?;
     let mut max_message = MAX_MESSAGE_BEFORE_HELLO;
     loop {
         let message = tokio::select! {
-            message = read_message(tls, &mut buf, max_message) => message?,
+            message = read_message(tls, &mut buf, &mut reader, max_message) => message?,
             _ = tokio::signal::ctrl_c() => {
                 send(tls, &ViewerMessage::Bye(bye(ByeReason::Ended, "the viewer left"))).await?;
                 println!("Leaving the session.");
@@ -270,6 +271,7 @@ async fn send(tls: &mut TlsStream<TcpStream>, message: &ViewerMessage) -> anyhow
 async fn read_message(
     tls: &mut TlsStream<TcpStream>,
     buf: &mut BytesMut,
+    reader: &mut HostReader,
     max: usize,
 ) -> anyhow::Result<Option<(HostMessage, usize)>> {
     loop {
@@ -280,7 +282,7 @@ async fn read_message(
             );
             if buf.len() >= len {
                 let frame = buf.split_to(len).freeze();
-                return Ok(Some((HostMessage::decode(&frame)?, len)));
+                return Ok(Some((reader.decode(&frame)?, len)));
             }
             buf.reserve((len - buf.len()).min(1 << 20));
         } else {
