@@ -49,6 +49,7 @@ mod host;
 mod ops;
 mod reader;
 mod stream;
+mod table;
 mod viewer;
 
 #[cfg(test)]

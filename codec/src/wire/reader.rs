@@ -75,6 +75,29 @@ impl<'a> Reader<'a> {
         self.array(what).map(u64::from_be_bytes)
     }
 
+    /// A LEB128 varint (seven bits per byte, low first) in its one shortest form: at most ten
+    /// bytes, no zero high byte, nothing past 64 bits.
+    pub(crate) fn varint(&mut self, what: &'static str) -> Result<u64> {
+        let (mut value, mut shift) = (0u64, 0);
+        loop {
+            let byte = self.u8(what)?;
+            // A zero byte after the first adds nothing (a longer form of a shorter varint);
+            // the tenth byte holds bit 63 only, so it must be 0 or 1 and ends the varint.
+            if (shift > 0 && byte == 0) || (shift == 63 && byte > 1) {
+                return Err(Error::WireInvalid {
+                    what,
+                    value: byte.into(),
+                    expected: "a varint in its shortest form, at most 64 bits",
+                });
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+        }
+    }
+
     /// Errors unless every byte was read: trailing garbage is never silently ignored.
     pub(crate) fn finish(&self, what: &'static str) -> Result<()> {
         match self.left() {
@@ -141,27 +164,6 @@ pub(crate) fn check_rect(what: &'static str, rect: Rect) -> Result<()> {
 /// A point must lie on the largest possible screen.
 pub(crate) fn check_point(what: &'static str, x: u32, y: u32) -> Result<()> {
     check_rect(what, Rect::new(x, y, 1, 1))
-}
-
-/// Reads a rect (x, y, width, height as u16) and checks it with [`check_rect`].
-pub(crate) fn read_rect(r: &mut Reader<'_>, what: &'static str) -> Result<Rect> {
-    let mut field = || r.u16(what).map(u32::from);
-    let rect = Rect::new(field()?, field()?, field()?, field()?);
-    check_rect(what, rect)?;
-    Ok(rect)
-}
-
-// Rects and copy destinations travel as u16: every in-range value must fit.
-const _: () = assert!(MAX_DIMENSION <= u16::MAX as u32);
-
-/// Checks and writes a rect.
-pub(crate) fn put_rect(out: &mut Vec<u8>, what: &'static str, rect: Rect) -> Result<()> {
-    check_rect(what, rect)?;
-    // In range, every field fits 16 bits (`MAX_DIMENSION` is 2^14).
-    for v in [rect.x, rect.y, rect.width, rect.height] {
-        out.extend_from_slice(&(v as u16).to_be_bytes());
-    }
-    Ok(())
 }
 
 /// Reads a length-prefixed (u16) UTF-8 text of at most `max` bytes.

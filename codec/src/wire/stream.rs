@@ -8,6 +8,8 @@ use zstd::zstd_safe::{
 
 use super::framing::write_frame;
 use super::host::TAG_UPDATE;
+use super::reader::Reader;
+use super::table::{self, Previous, Table, MAX_TABLE_LEN};
 use super::{HostMessage, UpdateMessage};
 use crate::zstream::{compress_into, compressor, decompressor, zstd_error};
 use crate::{Error, Result};
@@ -39,6 +41,8 @@ pub struct UpdateWriter {
     cctx: CCtx<'static>,
     /// The next table starts a new stream.
     restart: bool,
+    /// What the last table sent said (the next is written against it).
+    previous: Previous,
     /// Scratch: the raw table of the update being encoded.
     table: Vec<u8>,
 }
@@ -60,6 +64,7 @@ impl UpdateWriter {
         Ok(Self {
             cctx: compressor(LEVEL, WINDOW_LOG)?,
             restart: true,
+            previous: Previous::default(),
             table: Vec::new(),
         })
     }
@@ -77,16 +82,21 @@ impl UpdateWriter {
         result
     }
 
-    /// Fills the scratch table with `fill`, then appends its compressed form to `out` as a
-    /// u32 length and the zstd bytes.
+    /// Appends the op table of `message`, compressed, to `out` as a u32 length and the zstd
+    /// bytes.
     pub(super) fn compress_table(
         &mut self,
         restart: bool,
-        fill: impl FnOnce(&mut Vec<u8>) -> Result<()>,
+        message: &UpdateMessage,
         out: &mut Vec<u8>,
     ) -> Result<()> {
+        if restart {
+            self.previous = Previous::default();
+        }
         self.table.clear();
-        fill(&mut self.table)?;
+        let ops = &message.update.ops;
+        let (sequence, capture_us) = (message.sequence, message.capture_us);
+        table::write(sequence, capture_us, ops, self.previous, &mut self.table)?;
         let at = out.len();
         out.extend_from_slice(&[0; 4]);
         let end = ZSTD_EndDirective::ZSTD_e_flush;
@@ -94,13 +104,14 @@ impl UpdateWriter {
         // The whole message is checked against MAX_MESSAGE_LEN, so the length fits.
         let len = (out.len() - at - 4) as u32;
         out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+        // If the frame is refused after all, `encode` restarts the stream, and this too.
+        self.previous = Previous {
+            sequence,
+            capture_us,
+        };
         Ok(())
     }
 }
-
-/// Largest raw op table: sequence and capture time (16), op count (4) and the largest
-/// entry (a `CacheHit`: tag, rect, three u32) per op.
-pub(super) const MAX_TABLE_LEN: usize = 20 + super::MAX_OPS_PER_UPDATE as usize * (1 + 8 + 12);
 
 /// Decodes the host's messages in arrival order, keeping the session's op-table stream (see
 /// [`UpdateWriter`]).
@@ -108,6 +119,8 @@ pub struct HostReader {
     dctx: DCtx<'static>,
     /// A table failed: only a restart can be read.
     desync: bool,
+    /// What the last table read said (the next is written against it).
+    previous: Previous,
 }
 
 impl std::fmt::Debug for HostReader {
@@ -127,6 +140,7 @@ impl HostReader {
         Ok(Self {
             dctx: decompressor(WINDOW_LOG)?,
             desync: true,
+            previous: Previous::default(),
         })
     }
 
@@ -143,17 +157,30 @@ impl HostReader {
         result
     }
 
-    /// Decompresses one op table; `restart` starts a new stream first.
-    pub(super) fn decompress_table(&mut self, restart: bool, data: &[u8]) -> Result<Bytes> {
+    /// Decompresses and reads one op table (`restart`: it starts a new stream), taking the
+    /// ops' payloads off `payloads`.
+    pub(super) fn read_table(
+        &mut self,
+        restart: bool,
+        data: &[u8],
+        payloads: &mut Reader<'_>,
+    ) -> Result<Table> {
         if restart {
             self.dctx
                 .reset(ResetDirective::SessionOnly)
                 .map_err(zstd_error)?;
+            self.previous = Previous::default();
         } else if self.desync {
             return Err(Error::WireDesync);
         }
+        // `decode` marks the stream lost again if anything below fails.
         self.desync = false;
-        inflate(&mut self.dctx, data)
+        let table = table::read(&inflate(&mut self.dctx, data)?, payloads, self.previous)?;
+        self.previous = Previous {
+            sequence: table.sequence,
+            capture_us: table.capture_us,
+        };
+        Ok(table)
     }
 }
 

@@ -40,10 +40,19 @@ fn raw_update(flags: u8, table: &[u8], payloads: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The start of an op table: sequence, capture time and op count.
+/// LEB128, as the op table writes its numbers.
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// The start of a standalone op table: sequence 0, capture time 0 and the op count.
 fn table_head(count: u32) -> Vec<u8> {
-    let mut table = vec![0u8; 16];
-    table.extend_from_slice(&count.to_be_bytes());
+    let mut table = vec![0, 0];
+    varint(&mut table, count.into());
     table
 }
 
@@ -249,58 +258,64 @@ fn impossible_ops_are_rejected_with_their_field() {
     );
 }
 
-/// Writes an op's table entry and payload the way the encoder would, minus its checks.
+/// Writes the entry and payload of a table's first op the way the encoder would, minus its
+/// checks: positions as zigzag differences (from 0, 0; from the source for a copy's
+/// destination), sizes and lengths as varints.
 fn table_entry(op: &Op, out: &mut Vec<u8>, payloads: &mut Vec<u8>) {
-    let rect_bytes = |r: Rect| {
-        [r.x, r.y, r.width, r.height]
-            .map(|v| (v as u16).to_be_bytes())
-            .concat()
+    let rect = |out: &mut Vec<u8>, r: Rect| {
+        for v in [2 * r.x, 2 * r.y, r.width, r.height] {
+            varint(out, v.into());
+        }
     };
     match op {
-        Op::Fill { rect, colour } => {
+        Op::Fill { rect: r, colour } => {
             out.push(1);
-            out.extend(rect_bytes(*rect));
+            rect(out, *r);
             out.extend_from_slice(colour);
         }
         Op::Palette {
-            rect,
+            rect: r,
             new_colours,
             data,
         } => {
             out.push(2);
-            out.extend(rect_bytes(*rect));
-            out.extend_from_slice(&new_colours.to_be_bytes());
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            rect(out, *r);
+            varint(out, (*new_colours).into());
+            varint(out, data.len() as u64);
             payloads.extend_from_slice(data);
         }
         Op::Av1 {
-            rect,
+            rect: r,
             quality,
             data,
         } => {
             out.push(3);
-            out.extend(rect_bytes(*rect));
+            rect(out, *r);
             out.push(*quality);
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            varint(out, data.len() as u64);
             payloads.extend_from_slice(data);
         }
         Op::CopyRect { src, dst_x, dst_y } => {
             out.push(4);
-            out.extend(rect_bytes(*src));
-            out.extend_from_slice(&(*dst_x as u16).to_be_bytes());
-            out.extend_from_slice(&(*dst_y as u16).to_be_bytes());
+            rect(out, *src);
+            let step = |from: u32, to: u32| {
+                let delta = i64::from(to) - i64::from(from);
+                ((delta << 1) ^ (delta >> 63)) as u64
+            };
+            varint(out, step(src.x, *dst_x));
+            varint(out, step(src.y, *dst_y));
         }
         Op::CacheHit {
-            rect,
+            rect: r,
             first,
             stride,
             check,
         } => {
             out.push(5);
-            out.extend(rect_bytes(*rect));
-            for v in [first, stride, check] {
-                out.extend_from_slice(&v.to_be_bytes());
-            }
+            rect(out, *r);
+            varint(out, (*first).into());
+            varint(out, (*stride).into());
+            out.extend_from_slice(&check.to_be_bytes());
         }
     }
 }

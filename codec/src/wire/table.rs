@@ -1,0 +1,406 @@
+//! An update's op table before compression: what each op is and where, and how long its
+//! payload is. Numbers are varints, and positions are differences (from the op before, a
+//! copy's destination from its source, the sequence and capture time from the update
+//! before), so that what repeats from frame to frame repeats as bytes for zstd to find.
+//!
+//! | part | bytes |
+//! |---|---|
+//! | head | sequence, capture time µs (each a zigzag varint difference from the previous table of the stream; from 0 after a restart), op count (varint, ≤ [`MAX_OPS_PER_UPDATE`]) |
+//! | rect | x, y (zigzag varint differences from the rect of the entry before; from 0, 0 for the first), width, height (varints) |
+//! | `0x01` Fill | tag, rect, BGRA (4) |
+//! | `0x02` Palette | tag, rect, new colour count (varint, ≤ [`MAX_PALETTE_COLOURS`]), data length (varint, ≥ 1) |
+//! | `0x03` Av1 | tag, rect, quality (u8), data length (varint, ≥ 1) |
+//! | `0x04` CopyRect | tag, source rect, destination x, y (zigzag varint differences from the source's) |
+//! | `0x05` CacheHit | tag, rect, first id, id stride (varints, u32), check (u32) |
+
+use bytes::Bytes;
+
+use super::reader::{check_count, check_limit, check_rect, Reader};
+use super::{MAX_MESSAGE_LEN, MAX_OPS_PER_UPDATE, MAX_PALETTE_COLOURS};
+use crate::{Error, Op, Rect, Result, MAX_DIMENSION};
+
+const TAG_FILL: u8 = 0x01;
+const TAG_PALETTE: u8 = 0x02;
+const TAG_AV1: u8 = 0x03;
+const TAG_COPY_RECT: u8 = 0x04;
+const TAG_CACHE_HIT: u8 = 0x05;
+
+/// Bytes of the smallest entry (tag, a rect of one-byte varints, two one-byte fields): bounds
+/// the op count by the bytes present, so a tiny table cannot make the reader reserve a huge
+/// `Vec`.
+const MIN_ENTRY_LEN: usize = 1 + 4 + 2;
+
+/// Largest table: the head (two 10-byte varints, a 3-byte count) and the largest entry (a
+/// `CacheHit`: tag, a rect of 3-byte varints, two 5-byte varints and a u32) per op.
+pub(super) const MAX_TABLE_LEN: usize = 23 + MAX_OPS_PER_UPDATE as usize * (1 + 12 + 10 + 4);
+
+/// The sequence and capture time of the stream's previous table, which the next one is
+/// written against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Previous {
+    pub(super) sequence: u64,
+    pub(super) capture_us: u64,
+}
+
+/// One update's table contents.
+pub(super) struct Table {
+    pub(super) sequence: u64,
+    pub(super) capture_us: u64,
+    pub(super) ops: Vec<Op>,
+}
+
+/// Appends the table of `ops` to `out`.
+///
+/// # Errors
+/// For an op the peer would refuse (empty or out-of-range rect, empty payload, ...).
+pub(super) fn write(
+    sequence: u64,
+    capture_us: u64,
+    ops: &[Op],
+    previous: Previous,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    check_limit("op count", ops.len() as u64, MAX_OPS_PER_UPDATE.into())?;
+    put_delta(out, previous.sequence, sequence);
+    put_delta(out, previous.capture_us, capture_us);
+    put_varint(out, ops.len() as u64);
+    let mut at = (0, 0);
+    for op in ops {
+        write_entry(op, &mut at, out)?;
+    }
+    Ok(())
+}
+
+/// Reads a table, taking each op's payload off `payloads` in op order.
+///
+/// # Errors
+/// Truncation, trailing bytes, and any value the encoder would refuse.
+pub(super) fn read(table: &Bytes, payloads: &mut Reader<'_>, previous: Previous) -> Result<Table> {
+    let mut t = Reader::new(table);
+    let sequence = read_delta(&mut t, "Update sequence", previous.sequence)?;
+    let capture_us = read_delta(&mut t, "Update capture time", previous.capture_us)?;
+    let count = t.varint("op count")?;
+    check_limit("op count", count, MAX_OPS_PER_UPDATE.into())?;
+    // A count the table cannot hold is a truncation, reported before reserving memory for it.
+    let needed = count as usize * MIN_ENTRY_LEN;
+    if needed > t.left() {
+        return Err(Error::WireTruncated {
+            what: "Update ops",
+            needed,
+            available: t.left(),
+        });
+    }
+    let mut at = (0, 0);
+    let ops = (0..count)
+        .map(|_| read_entry(&mut t, payloads, &mut at))
+        .collect::<Result<Vec<_>>>()?;
+    t.finish("Update op table")?;
+    Ok(Table {
+        sequence,
+        capture_us,
+        ops,
+    })
+}
+
+fn write_entry(op: &Op, at: &mut (u32, u32), out: &mut Vec<u8>) -> Result<()> {
+    match op {
+        Op::Fill { rect, colour } => {
+            out.push(TAG_FILL);
+            put_rect(out, "Fill", *rect, at)?;
+            out.extend_from_slice(colour);
+        }
+        Op::Palette {
+            rect,
+            new_colours,
+            data,
+        } => {
+            out.push(TAG_PALETTE);
+            put_rect(out, "Palette", *rect, at)?;
+            check_new_colours((*new_colours).into())?;
+            put_varint(out, (*new_colours).into());
+            put_data_len(out, "Palette data length", data)?;
+        }
+        Op::Av1 {
+            rect,
+            quality,
+            data,
+        } => {
+            out.push(TAG_AV1);
+            put_rect(out, "Av1", *rect, at)?;
+            out.push(*quality);
+            put_data_len(out, "Av1 data length", data)?;
+        }
+        Op::CopyRect { src, dst_x, dst_y } => {
+            out.push(TAG_COPY_RECT);
+            put_rect(out, "CopyRect source", *src, at)?;
+            check_copy_dst(*src, *dst_x, *dst_y)?;
+            put_delta(out, src.x.into(), (*dst_x).into());
+            put_delta(out, src.y.into(), (*dst_y).into());
+        }
+        Op::CacheHit {
+            rect,
+            first,
+            stride,
+            check,
+        } => {
+            out.push(TAG_CACHE_HIT);
+            put_rect(out, "CacheHit", *rect, at)?;
+            put_varint(out, (*first).into());
+            put_varint(out, (*stride).into());
+            out.extend_from_slice(&check.to_be_bytes());
+        }
+    }
+    Ok(())
+}
+
+fn read_entry(t: &mut Reader<'_>, payloads: &mut Reader<'_>, at: &mut (u32, u32)) -> Result<Op> {
+    let tag = t.u8("op tag")?;
+    Ok(match tag {
+        TAG_FILL => Op::Fill {
+            rect: read_rect(t, "Fill", at)?,
+            colour: t.array("Fill colour")?,
+        },
+        TAG_PALETTE => {
+            let rect = read_rect(t, "Palette", at)?;
+            let new_colours = t.varint("Palette new colour count")?;
+            check_new_colours(new_colours)?;
+            Op::Palette {
+                rect,
+                // Checked against MAX_PALETTE_COLOURS, which fits 16 bits.
+                new_colours: new_colours as u16,
+                data: read_payload(t, payloads, "Palette data length", "Palette data")?,
+            }
+        }
+        TAG_AV1 => Op::Av1 {
+            rect: read_rect(t, "Av1", at)?,
+            quality: t.u8("Av1 quality")?,
+            data: read_payload(t, payloads, "Av1 data length", "Av1 data")?,
+        },
+        TAG_COPY_RECT => {
+            let src = read_rect(t, "CopyRect source", at)?;
+            let what = "CopyRect destination";
+            let dst_x = read_coordinate(t, what, src.x)?;
+            let dst_y = read_coordinate(t, what, src.y)?;
+            check_copy_dst(src, dst_x, dst_y)?;
+            Op::CopyRect { src, dst_x, dst_y }
+        }
+        TAG_CACHE_HIT => Op::CacheHit {
+            rect: read_rect(t, "CacheHit", at)?,
+            first: read_u32(t, "CacheHit first id")?,
+            stride: read_u32(t, "CacheHit id stride")?,
+            check: t.u32("CacheHit check")?,
+        },
+        _ => {
+            return Err(Error::WireInvalid {
+                what: "op tag",
+                value: tag.into(),
+                expected: "0x01 Fill, 0x02 Palette, 0x03 Av1, 0x04 CopyRect or 0x05 CacheHit",
+            })
+        }
+    })
+}
+
+/// Checks and writes a rect as differences from `at`, the previous entry's corner, which it
+/// then becomes.
+fn put_rect(out: &mut Vec<u8>, what: &'static str, rect: Rect, at: &mut (u32, u32)) -> Result<()> {
+    check_rect(what, rect)?;
+    put_delta(out, at.0.into(), rect.x.into());
+    put_delta(out, at.1.into(), rect.y.into());
+    put_varint(out, rect.width.into());
+    put_varint(out, rect.height.into());
+    *at = (rect.x, rect.y);
+    Ok(())
+}
+
+/// Reads a rect written by [`put_rect`] and checks it.
+fn read_rect(t: &mut Reader<'_>, what: &'static str, at: &mut (u32, u32)) -> Result<Rect> {
+    let x = read_coordinate(t, what, at.0)?;
+    let y = read_coordinate(t, what, at.1)?;
+    let width = read_u32(t, what)?;
+    let height = read_u32(t, what)?;
+    let rect = Rect::new(x, y, width, height);
+    check_rect(what, rect)?;
+    *at = (x, y);
+    Ok(rect)
+}
+
+/// A coordinate written as a difference from `from`; it must lie on the largest screen.
+fn read_coordinate(t: &mut Reader<'_>, what: &'static str, from: u32) -> Result<u32> {
+    let value = read_delta(t, what, from.into())?;
+    if value > MAX_DIMENSION.into() {
+        return Err(Error::WireInvalid {
+            what,
+            value,
+            expected: "a position (x or y) within the 16384x16384 limit",
+        });
+    }
+    // At most MAX_DIMENSION, so it fits.
+    Ok(value as u32)
+}
+
+fn read_u32(t: &mut Reader<'_>, what: &'static str) -> Result<u32> {
+    let value = t.varint(what)?;
+    check_limit(what, value, u32::MAX.into())?;
+    Ok(value as u32)
+}
+
+/// Writes a payload's length (at least 1, at most a message).
+fn put_data_len(out: &mut Vec<u8>, what: &'static str, data: &[u8]) -> Result<()> {
+    check_data_len(what, data.len() as u64)?;
+    put_varint(out, data.len() as u64);
+    Ok(())
+}
+
+/// Reads a payload length and takes that many bytes off the payloads.
+fn read_payload(
+    t: &mut Reader<'_>,
+    payloads: &mut Reader<'_>,
+    len_what: &'static str,
+    what: &'static str,
+) -> Result<Bytes> {
+    let len = t.varint(len_what)?;
+    check_data_len(len_what, len)?;
+    payloads.take_bytes(len as usize, what)
+}
+
+/// Palette data starts with its header byte and an AV1 temporal unit holds at least one OBU
+/// header, so empty data cannot be decoded; no payload is larger than a message.
+fn check_data_len(what: &'static str, len: u64) -> Result<()> {
+    check_count(what, len, MAX_MESSAGE_LEN.into())
+}
+
+/// An op adds at most one palette's worth of colours to the session table (none is fine).
+fn check_new_colours(count: u64) -> Result<()> {
+    check_limit(
+        "Palette new colour count",
+        count,
+        MAX_PALETTE_COLOURS as u64,
+    )
+}
+
+/// The destination of a copy must itself be a valid rect of the source's size.
+fn check_copy_dst(src: Rect, dst_x: u32, dst_y: u32) -> Result<()> {
+    check_rect(
+        "CopyRect destination",
+        Rect::new(dst_x, dst_y, src.width, src.height),
+    )
+}
+
+/// LEB128: seven bits per byte, low bits first, the top bit set on all but the last byte.
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// `to - from` (wrapping) as a zigzag varint, so small steps either way take one byte.
+fn put_delta(out: &mut Vec<u8>, from: u64, to: u64) {
+    let delta = to.wrapping_sub(from) as i64;
+    put_varint(out, ((delta << 1) ^ (delta >> 63)) as u64);
+}
+
+/// The value written by [`put_delta`] against `from`.
+fn read_delta(t: &mut Reader<'_>, what: &'static str, from: u64) -> Result<u64> {
+    let zigzag = t.varint(what)?;
+    let delta = (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
+    Ok(from.wrapping_add(delta as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn varint_bytes(value: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_varint(&mut out, value);
+        out
+    }
+
+    #[test]
+    fn varints_and_deltas_round_trip_at_their_edges() {
+        for value in [0, 1, 127, 128, 16_383, 16_384, u32::MAX.into(), u64::MAX] {
+            let bytes = Bytes::from(varint_bytes(value));
+            assert_eq!(Reader::new(&bytes).varint("v"), Ok(value), "{value}");
+        }
+        assert_eq!(varint_bytes(300), [0xac, 0x02]);
+        for (from, to) in [
+            (0, 0),
+            (5, 4),
+            (4, 5),
+            (0, u64::MAX),
+            (u64::MAX, 0),
+            (1000, 1),
+        ] {
+            let mut out = Vec::new();
+            put_delta(&mut out, from, to);
+            let bytes = Bytes::from(out);
+            assert_eq!(read_delta(&mut Reader::new(&bytes), "d", from), Ok(to));
+        }
+        // One step either way is one byte.
+        let mut out = Vec::new();
+        put_delta(&mut out, 10, 9);
+        put_delta(&mut out, 10, 11);
+        assert_eq!(out, [1, 2]);
+    }
+
+    #[test]
+    fn overlong_and_oversized_varints_are_refused() {
+        for bytes in [
+            &[0x80, 0x00][..],
+            &[0xff; 10][..],
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02][..],
+            &[0x80][..],
+        ] {
+            let bytes = Bytes::copy_from_slice(bytes);
+            assert!(Reader::new(&bytes).varint("v").is_err(), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn positions_off_the_screen_are_refused() {
+        // A fill one pixel left of the screen's edge: x is 0 - 1 (zigzag 1).
+        let table = Bytes::from_static(&[0, 0, 1, TAG_FILL, 1, 0, 1, 1, 0, 0, 0, 0]);
+        let payloads = Bytes::new();
+        let err = read(&table, &mut Reader::new(&payloads), Previous::default());
+        assert_eq!(
+            err.err().map(|e| e.to_string()).as_deref(),
+            Some(
+                "wire: invalid Fill 18446744073709551615; \
+                 expected a position (x or y) within the 16384x16384 limit"
+            )
+        );
+    }
+
+    #[test]
+    fn repeated_ops_write_repeated_bytes() {
+        let ops = [
+            Op::CopyRect {
+                src: Rect::new(100, 132, 800, 600),
+                dst_x: 100,
+                dst_y: 100,
+            },
+            Op::Palette {
+                rect: Rect::new(100, 700, 800, 32),
+                new_colours: 3,
+                data: Bytes::from_static(b"xyz"),
+            },
+        ];
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        let previous = Previous::default();
+        write(7, 1_000, &ops, previous, &mut first).unwrap();
+        let next = Previous {
+            sequence: 7,
+            capture_us: 1_000,
+        };
+        write(8, 34_333, &ops, next, &mut second).unwrap();
+        // Only the heads differ (sequence 7 → 14, capture 1000 → 2000 and count: 4 bytes;
+        // steps 1 → 2 and 33,333 → 66,666 and count: 5 bytes); the entries are the same.
+        assert_eq!(first[4..], second[5..]);
+        let payloads = Bytes::from_static(b"xyz");
+        let table = read(&Bytes::from(second), &mut Reader::new(&payloads), next).unwrap();
+        assert_eq!((table.sequence, table.capture_us), (8, 34_333));
+        assert_eq!(table.ops, ops);
+    }
+}
