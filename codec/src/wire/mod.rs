@@ -15,13 +15,13 @@
 //!
 //! # Format
 //!
-//! Integers are big-endian. A rect is `x, y, width, height` as four u16 (an update is mostly
-//! rects: 8 bytes each instead of 16); it must be non-empty and lie within `MAX_DIMENSION`²
-//! (the viewer checks it against its real framebuffer).
+//! Integers are big-endian. Rects (`x, y, width, height`) travel only inside an update's op
+//! table (below); they must be non-empty and lie within `MAX_DIMENSION`² (the viewer checks
+//! them against its real framebuffer).
 //!
 //! | part | bytes |
 //! |---|---|
-//! | frame header | magic `"MK"` (2), version `3` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
+//! | frame header | magic `"MK"` (2), version `4` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
 //! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
 //! | `0x02` Update | flags (u8: bit 0 keyframe, bit 1 the op table starts a new stream, others 0), op table length (u32, ≥ 1), op table (zstd, flushed in the session's stream), then the data of every Palette and Av1 op in op order |
 //! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
@@ -31,16 +31,20 @@
 //! | `0x82` Input | kind (u8): `1` move x, y (u32); `2`/`3` button down/up (u8: 1, 2, 3, 8, 9); `4` wheel dx, dy (i16); `5`/`6` key down/up keysym (u32, 1..=[`MAX_KEYSYM`]) |
 //! | `0x83` ControlRequest, `0x84` RefreshRequest | empty |
 //!
-//! An Update's op table, decompressed: sequence (u64), capture time µs (u64), op count (u32,
-//! ≤ [`MAX_OPS_PER_UPDATE`]), then one entry per op (tag u8, then):
+//! An Update's op table, decompressed. Numbers are LEB128 varints in their shortest form;
+//! positions are zigzag varint differences, so that what repeats from frame to frame repeats
+//! as bytes for the stream to find. Head: sequence and capture time µs (differences from the
+//! previous table of the stream; from 0 after a restart), op count (≤ [`MAX_OPS_PER_UPDATE`]).
+//! Then one entry per op: tag (u8), rect (x, y as differences from the previous entry's rect,
+//! from 0, 0 for the first; width, height), then:
 //!
-//! | op | bytes |
+//! | op | after the rect |
 //! |---|---|
-//! | `0x01` Fill | rect, BGRA (4) |
-//! | `0x02` Palette | rect, new colour count (u16, 0..=[`MAX_PALETTE_COLOURS`]), data length (u32, ≥ 1; the data is a header byte, then new colours and indices, compressed) |
-//! | `0x03` Av1 | rect, quality (u8), data length (u32, ≥ 1) |
-//! | `0x04` CopyRect | source rect, destination x, y (u16; the destination rect must be in range too) |
-//! | `0x05` CacheHit | rect, first id, id stride, check (u32 each; see [`Op::CacheHit`](crate::Op::CacheHit)) |
+//! | `0x01` Fill | BGRA (4) |
+//! | `0x02` Palette | new colour count (0..=[`MAX_PALETTE_COLOURS`]), data length (≥ 1; the data is a header byte, then new colours and indices, compressed) |
+//! | `0x03` Av1 | quality (u8), data length (≥ 1) |
+//! | `0x04` CopyRect | (the rect is the source) destination x, y as differences from the source's; the destination rect must be in range too |
+//! | `0x05` CacheHit | first id, id stride (varints ≤ u32), check (u32; see [`Op::CacheHit`](crate::Op::CacheHit)) |
 
 mod bye;
 mod framing;

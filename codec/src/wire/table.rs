@@ -1,17 +1,5 @@
 //! An update's op table before compression: what each op is and where, and how long its
-//! payload is. Numbers are varints, and positions are differences (from the op before, a
-//! copy's destination from its source, the sequence and capture time from the update
-//! before), so that what repeats from frame to frame repeats as bytes for zstd to find.
-//!
-//! | part | bytes |
-//! |---|---|
-//! | head | sequence, capture time µs (each a zigzag varint difference from the previous table of the stream; from 0 after a restart), op count (varint, ≤ [`MAX_OPS_PER_UPDATE`]) |
-//! | rect | x, y (zigzag varint differences from the rect of the entry before; from 0, 0 for the first), width, height (varints) |
-//! | `0x01` Fill | tag, rect, BGRA (4) |
-//! | `0x02` Palette | tag, rect, new colour count (varint, ≤ [`MAX_PALETTE_COLOURS`]), data length (varint, ≥ 1) |
-//! | `0x03` Av1 | tag, rect, quality (u8), data length (varint, ≥ 1) |
-//! | `0x04` CopyRect | tag, source rect, destination x, y (zigzag varint differences from the source's) |
-//! | `0x05` CacheHit | tag, rect, first id, id stride (varints, u32), check (u32) |
+//! payload is, as varints and differences (the layout is in the `wire` module's docs).
 
 use bytes::Bytes;
 
