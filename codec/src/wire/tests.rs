@@ -523,3 +523,15 @@ fn update_flags_other_than_keyframe_and_restart_are_rejected() {
         "wire: invalid Update flags 6; expected 0 to 3 (bit 0 keyframe, bit 1 new op-table stream)"
     );
 }
+
+#[test]
+fn an_update_of_many_fills_round_trips_though_its_table_is_tiny() {
+    let fill = Op::Fill {
+        rect: Rect::new(0, 0, 4, 4),
+        colour: [9, 9, 9, 255],
+    };
+    let bytes = encode_host(&update_with(vec![fill; 2_000]));
+    // 2,000 fills of 9 raw table bytes each compress to far less than their 8,000 colour bytes.
+    assert!(bytes.len() < 1_000, "{} bytes", bytes.len());
+    fuzz::round_trip(&bytes);
+}
