@@ -85,10 +85,13 @@ fn palette_tiles(encoder: &mut PaletteEncoder, frame: &FrameView<'_>) -> (Vec<Op
             }
         }
     }
+    encoder.finish(&mut ops).expect("flush");
     (ops, natural)
 }
 
+/// Decodes the palette ops of one update (`ops`) into `target`.
 fn decode_palette_ops(decoder: &mut PaletteDecoder, ops: &[Op], target: &mut Frame) {
+    decoder.begin_update(ops);
     for op in ops {
         if let Op::Palette {
             rect,
@@ -103,6 +106,9 @@ fn decode_palette_ops(decoder: &mut PaletteDecoder, ops: &[Op], target: &mut Fra
                 .expect("decode");
         }
     }
+    decoder
+        .end_update()
+        .expect("the update's data ends with its ops");
 }
 
 fn bytes(ops: &[Op]) -> usize {
@@ -268,6 +274,7 @@ fn session_report() {
                         Class::Natural => naturals.push(rect),
                     }
                 }
+                encoder.finish(&mut ops).expect("flush");
                 elapsed += start.elapsed();
                 natural += naturals.len();
                 if with_av1 {

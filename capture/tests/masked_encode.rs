@@ -52,7 +52,15 @@ fn secret_in_encoded_tiles(frame: &FrameView<'_>, codecs: &mut Codecs) -> bool {
             let rect = Rect::new(tx, ty, TILE.min(W - tx), TILE.min(H - ty));
             let op = match classify(&frame.sub(rect).unwrap(), MAX_PALETTE) {
                 Class::Solid(colour) => Op::Fill { rect, colour },
-                Class::Palette(p) => codecs.palette.encode(rect, p).unwrap(),
+                Class::Palette(p) => {
+                    // Each tile is an update of its own here: flushed after its op.
+                    let mut op = codecs.palette.encode(rect, p).unwrap();
+                    codecs
+                        .palette
+                        .finish(std::slice::from_mut(&mut op))
+                        .unwrap();
+                    op
+                }
                 Class::Natural => codecs
                     .av1
                     .encode_rect(frame, rect, Quality::Refined)
@@ -62,11 +70,16 @@ fn secret_in_encoded_tiles(frame: &FrameView<'_>, codecs: &mut Codecs) -> bool {
             match op {
                 Op::Fill { colour, .. } => tile.view_mut().fill(colour),
                 Op::Palette {
-                    new_colours, data, ..
-                } => codecs
-                    .palette_decoder
-                    .decode(usize::from(new_colours), &data, &mut tile.view_mut())
-                    .unwrap(),
+                    new_colours,
+                    ref data,
+                    ..
+                } => {
+                    let decoder = &mut codecs.palette_decoder;
+                    decoder.begin_update(std::slice::from_ref(&op));
+                    (decoder.decode(usize::from(new_colours), data, &mut tile.view_mut()))
+                        .and_then(|()| decoder.end_update())
+                        .unwrap()
+                }
                 Op::Av1 { data, .. } => codecs
                     .av1_decoder
                     .decode_into(&data, &mut tile.view_mut())

@@ -190,6 +190,9 @@ pub enum Error {
         /// Bytes the rect needs.
         expected: usize,
     },
+    /// Palette tiles: an update's palette data goes on past what its ops need.
+    #[error("an update's palette data goes on past its last op")]
+    PaletteTrailing,
     /// Palette tile: band heights that do not split the rect's rows.
     #[error("palette bands cover {sum} rows; the rect has {rows}")]
     PaletteBands {

@@ -309,6 +309,8 @@ impl HostEncoder {
         }
         ops.extend(hot);
         ops.extend(refined);
+        // The update's palette ops share one flush of the stream.
+        self.palette.finish(&mut ops)?;
         self.mirror_viewer_cache(frame, &ops, &keys, changed.cols())?;
         Ok(Update { ops, keyframe })
     }

@@ -88,9 +88,11 @@ impl ViewerDecoder {
             });
         }
         let mut paints = Vec::with_capacity(update.ops.len());
+        self.palette.begin_update(&update.ops);
         for op in &update.ops {
             paints.push(self.stage(op, update.keyframe)?);
         }
+        self.palette.end_update()?;
         for paint in paints {
             let mut fb = self.framebuffer.view_mut();
             match paint {

@@ -97,6 +97,14 @@ fn palette_of(frame: &Frame) -> Palette {
     }
 }
 
+/// Encodes one palette op as an update of its own (the stream flushed after it).
+fn encode_op(encoder: &mut PaletteEncoder, rect: Rect, palette: Palette) -> Result<Op> {
+    let mut op = encoder.encode(rect, palette)?;
+    encoder.finish(std::slice::from_mut(&mut op))?;
+    Ok(op)
+}
+
+/// Decodes one palette op as an update of its own.
 fn decode_palette_op(decoder: &mut PaletteDecoder, op: &Op, target: &mut Frame) -> Result<()> {
     let Op::Palette {
         new_colours, data, ..
@@ -104,7 +112,18 @@ fn decode_palette_op(decoder: &mut PaletteDecoder, op: &Op, target: &mut Frame) 
     else {
         panic!("expected a palette op")
     };
-    decoder.decode(usize::from(*new_colours), data, &mut target.view_mut())
+    decoder.begin_update(std::slice::from_ref(op));
+    decoder.decode(usize::from(*new_colours), data, &mut target.view_mut())?;
+    decoder.end_update()
+}
+
+/// A palette op carrying `data` as it is, for hand-made and damaged data.
+fn raw_op(width: u32, height: u32, new_colours: usize, data: &[u8]) -> Op {
+    Op::Palette {
+        rect: Rect::new(0, 0, width, height),
+        new_colours: new_colours as u16,
+        data: bytes::Bytes::copy_from_slice(data),
+    }
 }
 
 #[test]
@@ -135,7 +154,7 @@ fn palette_round_trips_bit_exact_at_awkward_sizes_in_both_modes() {
                     palette_of(&frame)
                 };
                 let expected = palette.clone();
-                let op = encoder.encode(Rect::new(3, 4, w, h), palette).unwrap();
+                let op = encode_op(&mut encoder, Rect::new(3, 4, w, h), palette).unwrap();
                 assert_eq!(op.rect(), Rect::new(3, 4, w, h));
                 let mut out = Frame::new(w, h).unwrap();
                 decode_palette_op(&mut decoder, &op, &mut out).unwrap();
@@ -156,7 +175,7 @@ fn palettes_past_256_colours_use_16_bit_indices() {
     let palette = palette_of(&frame);
     assert!(palette.colours.len() > 256);
     let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
-    let op = encoder.encode(frame.rect(), palette).unwrap();
+    let op = encode_op(&mut encoder, frame.rect(), palette).unwrap();
     let Op::Palette { data, .. } = &op else {
         unreachable!()
     };
@@ -171,8 +190,8 @@ fn the_session_stream_reuses_earlier_ops() {
     let frame = text_frame(256, 64, 5);
     let mut stream = PaletteEncoder::new(PaletteConfig::default()).unwrap();
     let rect = Rect::new(0, 0, 256, 64);
-    let first = stream.encode(rect, palette_of(&frame)).unwrap();
-    let again = stream.encode(rect, palette_of(&frame)).unwrap();
+    let first = encode_op(&mut stream, rect, palette_of(&frame)).unwrap();
+    let again = encode_op(&mut stream, rect, palette_of(&frame)).unwrap();
     // The same tile again refers back to the first: a handful of bytes.
     assert!(
         again.payload_len() * 4 < first.payload_len(),
@@ -189,7 +208,49 @@ fn the_session_stream_reuses_earlier_ops() {
 }
 
 #[test]
-fn colours_keep_their_index_across_ops_and_a_full_table_restarts_the_stream() {
+fn an_updates_ops_share_one_flush_and_decode_in_order() {
+    let frames: Vec<Frame> = (0..3).map(|i| text_frame(96, 32, 40 + i)).collect();
+    let rect = Rect::new(0, 0, 96, 32);
+    let mut batched = PaletteEncoder::new(PaletteConfig::default()).unwrap();
+    let mut ops: Vec<Op> = (frames.iter())
+        .map(|f| batched.encode(rect, palette_of(f)).unwrap())
+        .collect();
+    batched.finish(&mut ops).unwrap();
+    let mut alone = PaletteEncoder::new(PaletteConfig::default()).unwrap();
+    let one_by_one: usize = (frames.iter())
+        .map(|f| {
+            encode_op(&mut alone, rect, palette_of(f))
+                .unwrap()
+                .payload_len()
+        })
+        .sum();
+    let shared: usize = ops.iter().map(Op::payload_len).sum();
+    assert!(shared < one_by_one, "{shared} vs {one_by_one}");
+
+    let mut decoder = PaletteDecoder::new().unwrap();
+    decoder.begin_update(&ops);
+    for (op, frame) in ops.iter().zip(&frames) {
+        let Op::Palette {
+            new_colours, data, ..
+        } = op
+        else {
+            unreachable!()
+        };
+        let mut out = Frame::new(96, 32).unwrap();
+        decoder
+            .decode(usize::from(*new_colours), data, &mut out.view_mut())
+            .unwrap();
+        assert_eq!(&out, frame);
+    }
+    decoder.end_update().unwrap();
+    // Decoding the first op alone cannot work: its pixels came with the last op's bytes.
+    let mut fresh = PaletteDecoder::new().unwrap();
+    let mut out = Frame::new(96, 32).unwrap();
+    assert!(decode_palette_op(&mut fresh, &ops[0], &mut out).is_err());
+}
+
+#[test]
+fn colours_keep_their_index_across_ops_and_a_full_table_starts_anew() {
     let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
     let mut decoder = PaletteDecoder::new().unwrap();
     // The same two colours in a second op: nothing new to send.
@@ -200,7 +261,7 @@ fn colours_keep_their_index_across_ops_and_a_full_table_restarts_the_stream() {
         height: 2,
     };
     for (first, new) in [(0, 2), (1, 0)] {
-        let op = encoder.encode(Rect::new(0, 0, 2, 2), two(first)).unwrap();
+        let op = encode_op(&mut encoder, Rect::new(0, 0, 2, 2), two(first)).unwrap();
         assert!(matches!(op, Op::Palette { new_colours, .. } if usize::from(new_colours) == new));
         let mut out = Frame::new(2, 2).unwrap();
         decode_palette_op(&mut decoder, &op, &mut out).unwrap();
@@ -214,7 +275,8 @@ fn colours_keep_their_index_across_ops_and_a_full_table_restarts_the_stream() {
             ]
         );
     }
-    // 4,096 fresh colours per op: the 16th op would pass 65,536 and restarts instead.
+    // 4,096 fresh colours per op: the 16th op would pass 65,536 and starts a new table
+    // instead, in the same stream.
     let (size, mut restarts) = (64u32, Vec::new());
     for op_index in 0..17u32 {
         let frame = frame_from(size, size, |x, y| {
@@ -224,11 +286,11 @@ fn colours_keep_their_index_across_ops_and_a_full_table_restarts_the_stream() {
         let Class::Palette(palette) = classify(&frame.view(), MAX_PALETTE) else {
             unreachable!()
         };
-        let op = encoder.encode(frame.rect(), palette).unwrap();
+        let op = encode_op(&mut encoder, frame.rect(), palette).unwrap();
         let Op::Palette { data, .. } = &op else {
             unreachable!()
         };
-        if data[0] & palette::RESTART != 0 {
+        if data[0] & (palette::RESTART | palette::NEW_TABLE) != 0 {
             restarts.push(op_index);
         }
         let mut out = Frame::new(size, size).unwrap();
@@ -255,10 +317,7 @@ fn one_op(stream: bool) -> (usize, Vec<u8>) {
         ..PaletteConfig::default()
     };
     let mut encoder = PaletteEncoder::new(config).unwrap();
-    match encoder
-        .encode(Rect::new(0, 0, 16, 8), palette_of(&frame))
-        .unwrap()
-    {
+    match encode_op(&mut encoder, Rect::new(0, 0, 16, 8), palette_of(&frame)).unwrap() {
         Op::Palette {
             new_colours, data, ..
         } => (usize::from(new_colours), data.to_vec()),
@@ -269,16 +328,21 @@ fn one_op(stream: bool) -> (usize, Vec<u8>) {
 #[test]
 fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
     let (colours, data) = one_op(false);
+    // A refused op leaves its target untouched; data that goes on past the op is found at
+    // the end of the update (the viewer paints nothing of a refused update).
     let check = |colours: usize, data: &[u8], size: (u32, u32)| -> Error {
         let mut decoder = PaletteDecoder::new().unwrap();
         let mut target = Frame::filled(size.0, size.1, [1, 2, 3, 4]).unwrap();
-        let err = decoder
-            .decode(colours, data, &mut target.view_mut())
-            .unwrap_err();
-        assert!(
-            target.data().chunks_exact(4).all(|p| p == [1, 2, 3, 4]),
-            "{err}"
-        );
+        let op = raw_op(size.0, size.1, colours, data);
+        decoder.begin_update(std::slice::from_ref(&op));
+        let err = match decoder.decode(colours, data, &mut target.view_mut()) {
+            Err(err) => {
+                let untouched = target.data().chunks_exact(4).all(|p| p == [1, 2, 3, 4]);
+                assert!(untouched, "{err}");
+                err
+            }
+            Ok(()) => decoder.end_update().unwrap_err(),
+        };
         assert!(decoder.needs_restart());
         err
     };
@@ -303,7 +367,7 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
     };
     let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
     assert_eq!(
-        encoder.encode(Rect::new(0, 0, 16, 8), wild).unwrap_err(),
+        encode_op(&mut encoder, Rect::new(0, 0, 16, 8), wild).unwrap_err(),
         Error::PaletteIndex {
             index: 255,
             colours: 2
@@ -357,19 +421,15 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
             Error::PaletteBands { sum: 8, rows }
         );
     }
-    for size in [(8, 8), (17, 8)] {
-        assert!(matches!(
-            check(colours, &data, size),
-            Error::PaletteLength { .. }
-        ));
-    }
+    assert_eq!(check(colours, &data, (8, 8)), Error::PaletteTrailing);
+    assert!(matches!(
+        check(colours, &data, (17, 8)),
+        Error::PaletteLength { .. }
+    ));
     // Trailing bytes after a complete op.
     let mut trailing = data.clone();
     trailing.extend_from_slice(&data[1..]);
-    assert!(matches!(
-        check(colours, &trailing, (16, 8)),
-        Error::PaletteLength { .. }
-    ));
+    assert_eq!(check(colours, &trailing, (16, 8)), Error::PaletteTrailing);
 }
 
 #[test]
@@ -378,7 +438,7 @@ fn a_broken_stream_waits_for_a_restart() {
     let rect = Rect::new(0, 0, 32, 16);
     let mut encoder = PaletteEncoder::new(PaletteConfig::default()).unwrap();
     let ops: Vec<Op> = (0..3)
-        .map(|_| encoder.encode(rect, palette_of(&frame)).unwrap())
+        .map(|_| encode_op(&mut encoder, rect, palette_of(&frame)).unwrap())
         .collect();
     let mut decoder = PaletteDecoder::new().unwrap();
     let mut out = Frame::new(32, 16).unwrap();
@@ -399,16 +459,15 @@ fn a_broken_stream_waits_for_a_restart() {
     };
     let mut broken = data.to_vec();
     broken.truncate(broken.len() / 2);
-    assert!(decoder
-        .decode(usize::from(*new_colours), &broken, &mut out.view_mut())
-        .is_err());
+    let broken = raw_op(32, 16, usize::from(*new_colours), &broken);
+    assert!(decode_palette_op(&mut decoder, &broken, &mut out).is_err());
     assert_eq!(
         decode_palette_op(&mut decoder, &ops[2], &mut out),
         Err(Error::PaletteDesync)
     );
     // The host resets on the refresh request; its next op restarts the stream.
     encoder.reset();
-    let restart = encoder.encode(rect, palette_of(&frame)).unwrap();
+    let restart = encode_op(&mut encoder, rect, palette_of(&frame)).unwrap();
     out.view_mut().fill([0; 4]);
     decode_palette_op(&mut decoder, &restart, &mut out).unwrap();
     assert_eq!(out, frame);
