@@ -72,6 +72,15 @@ impl Op {
         }
     }
 
+    /// The coded data of a palette or AV1 op: the bytes that follow the update's op table on
+    /// the wire.
+    pub fn data(&self) -> Option<&Bytes> {
+        match self {
+            Op::Palette { data, .. } | Op::Av1 { data, .. } => Some(data),
+            _ => None,
+        }
+    }
+
     /// Payload bytes this op carries (what it costs on the wire, headers aside).
     pub fn payload_len(&self) -> usize {
         match self {

@@ -351,16 +351,17 @@ impl PaletteDecoder {
     /// [`Error::PaletteDesync`] when not every palette op was decoded; the stream is then
     /// lost until the next [`RESTART`] op.
     pub fn end_update(&mut self) -> Result<()> {
-        let result = self.end_segment(self.input.len());
+        let result = if self.next < self.starts.len() {
+            Err(Error::PaletteDesync)
+        } else {
+            self.end_segment(self.input.len())
+        };
         self.desync |= result.is_err();
         result
     }
 
     /// Checks that the stream's bytes before `end` are all read and give nothing more.
     fn end_segment(&mut self, end: usize) -> Result<()> {
-        if self.next < self.starts.len() && end == self.input.len() {
-            return Err(Error::PaletteDesync);
-        }
         let rest = &self.input[self.read.min(end)..end];
         // Nothing read and nothing left: no call (zstd counts calls without progress).
         if !std::mem::take(&mut self.unchecked) && rest.is_empty() {

@@ -243,6 +243,18 @@ fn an_updates_ops_share_one_flush_and_decode_in_order() {
         assert_eq!(&out, frame);
     }
     decoder.end_update().unwrap();
+    // An update whose ops were not all decoded is refused at its end.
+    let mut partial = PaletteDecoder::new().unwrap();
+    partial.begin_update(&ops);
+    let Op::Palette {
+        new_colours, data, ..
+    } = &ops[0]
+    else {
+        unreachable!()
+    };
+    let mut out = Frame::new(96, 32).unwrap();
+    (partial.decode(usize::from(*new_colours), data, &mut out.view_mut())).unwrap();
+    assert_eq!(partial.end_update(), Err(Error::PaletteDesync));
     // Decoding the first op alone cannot work: its pixels came with the last op's bytes.
     let mut fresh = PaletteDecoder::new().unwrap();
     let mut out = Frame::new(96, 32).unwrap();

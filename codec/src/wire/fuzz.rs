@@ -150,11 +150,12 @@ pub fn round_trip(data: &[u8]) {
             .expect("a decoded host message encodes");
         if let HostMessage::Update(update) = &message {
             // Palette and AV1 data follow the table as they are; fills' colours are in it.
-            let data: usize = (update.update.ops.iter())
-                .map(|op| match op {
-                    Op::Palette { data, .. } | Op::Av1 { data, .. } => data.len(),
-                    _ => 0,
-                })
+            let data: usize = update
+                .update
+                .ops
+                .iter()
+                .filter_map(Op::data)
+                .map(Bytes::len)
                 .sum();
             assert!(out.len() > data, "update {message:?} lost its payloads");
         } else {

@@ -46,10 +46,8 @@ impl UpdateMessage {
         }
         out.push(flags);
         writer.compress_table(restart, self, out)?;
-        for op in &self.update.ops {
-            if let Op::Palette { data, .. } | Op::Av1 { data, .. } = op {
-                out.extend_from_slice(data);
-            }
+        for data in self.update.ops.iter().filter_map(Op::data) {
+            out.extend_from_slice(data);
         }
         Ok(())
     }
