@@ -1,10 +1,11 @@
 //! The tile cache: blocks the viewer already holds, named by a serial number.
 //!
 //! Host and viewer each keep one, and change it by the same rule in the same order, so they
-//! agree without messages: after an update, every grid block lying wholly inside a `Fill` or
-//! `Palette` op (exact pixels on both sides) is inserted under the next serial id, in raster
-//! order within the op; every cell of a `CacheHit` touches its entry; the least recently used
-//! entry goes when the cache is full; a keyframe empties the cache and restarts the ids.
+//! agree without messages: after an update, every grid block lying wholly inside a `Fill`,
+//! `Palette` or `Recall` op (exact pixels on both sides) is inserted under the next serial
+//! id, in raster order within the op; every cell of a `CacheHit` touches its entry; the least
+//! recently used entry goes when the cache is full; a keyframe empties the cache and
+//! restarts the ids.
 //!
 //! Ids rather than content keys go on the wire because ids inserted together are consecutive:
 //! a screen seen before comes back as a few rects of `first + row * stride + col` ids, a few
@@ -92,7 +93,7 @@ pub(crate) fn hit_cells(rect: Rect, first: u32, stride: u32) -> Option<Vec<(Rect
 pub(crate) enum CacheEffect {
     /// `Op::CacheHit`: these entries become the most recently used.
     Touch(Vec<u32>),
-    /// `Fill` / `Palette`: these blocks' final pixels go in.
+    /// `Fill` / `Palette` / `Recall`: these blocks' final pixels go in.
     Insert(Rect),
     /// Ops whose pixels are not exact on both sides (AV1) or only move pixels (CopyRect).
     None,
@@ -114,7 +115,9 @@ pub(crate) fn effect(op: &Op) -> CacheEffect {
                 .map(|(_, id)| id)
                 .collect(),
         ),
-        Op::Fill { rect, .. } | Op::Palette { rect, .. } => CacheEffect::Insert(*rect),
+        Op::Fill { rect, .. } | Op::Palette { rect, .. } | Op::Recall { rect, .. } => {
+            CacheEffect::Insert(*rect)
+        }
         _ => CacheEffect::None,
     }
 }

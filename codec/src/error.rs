@@ -245,4 +245,14 @@ pub enum Error {
         /// What did not match.
         reason: &'static str,
     },
+    /// A `Recall` named scroll-history rows the viewer does not hold, rows too narrow for
+    /// its rect, or pixels that fail its check: host and viewer disagree, so the viewer must
+    /// ask for a refresh rather than show wrong pixels.
+    #[error("scroll history miss: {reason} (rows from {first}); a refresh is needed")]
+    HistoryMiss {
+        /// The first row id the op named.
+        first: u64,
+        /// What did not match.
+        reason: &'static str,
+    },
 }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, key_of, CacheEffect, Placed, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
+use crate::history::{self, HostHistory, Piece, Returning, HISTORY_PIXELS, PROBE_BUDGET};
 use crate::motion::Motion;
 use crate::tile::{
     classify, Av1Config, Av1Encoder, Class, Palette, PaletteConfig, PaletteEncoder, Quality,
@@ -38,6 +39,9 @@ pub struct HostConfig {
     pub motion: bool,
     /// Entries of the tile cache; the viewer must keep the same number (0 turns it off).
     pub cache_blocks: usize,
+    /// Pixels of scroll history (rows scrolled out of view, recalled when they come back),
+    /// at most the viewer's [`HISTORY_PIXELS`]; 0 turns it off. Needs `motion`.
+    pub history_pixels: usize,
     /// AV1 settings (chroma format, hot and refined presets).
     pub av1: Av1Config,
     /// Palette compression settings.
@@ -56,6 +60,7 @@ impl HostConfig {
             refine_budget_pixels: 256 * 256,
             motion: true,
             cache_blocks: DEFAULT_CACHE_BLOCKS,
+            history_pixels: HISTORY_PIXELS,
             av1: Av1Config::default(),
             palette: PaletteConfig::default(),
         }
@@ -131,6 +136,8 @@ pub struct HostEncoder {
     cache: TileCache<()>,
     /// Per block: the cache ids of the pixels last placed there (hints for runs of hits).
     placed: Placed,
+    /// Mirror of the viewer's scroll history.
+    history: HostHistory,
     stats: EncodeStats,
 }
 
@@ -168,6 +175,7 @@ impl HostEncoder {
             refresh: true,
             motion: Motion::default(),
             cache: TileCache::new(cache_blocks),
+            history: HostHistory::new(config.history_pixels),
             stats: EncodeStats::default(),
         })
     }
@@ -211,6 +219,7 @@ impl HostEncoder {
         let mut dirty = if keyframe {
             self.palette.reset();
             self.cache.clear();
+            self.history.clear();
             self.placed.clear();
             self.motion = Motion::default();
             let mut all = DirtyMap::new(frame.width(), frame.height(), BLOCK_SIZE);
@@ -247,9 +256,16 @@ impl HostEncoder {
         let mut ops = Vec::new();
         let mut residuals = Vec::new();
         let mut inherited = Vec::new();
+        let mut stash = Vec::new();
         if self.config.motion && !keyframe {
             let start = Instant::now();
             let moves = self.motion.detect(&self.base.view(), frame, dirty);
+            if self.config.history_pixels > 0 {
+                // Before the block states move with the copies: they say what was lossy.
+                let gone = history::scrolled_out(&moves.copies);
+                let exact = |rect: Rect| !self.lossy_under(rect, changed);
+                stash = history::rows_of(&self.base.view(), &gone, exact)?;
+            }
             inherited = self.move_block_states(&moves.copies, changed);
             self.stats.copied_blocks = changed.count() - dirty.count();
             self.stats.motion = start.elapsed();
@@ -279,10 +295,15 @@ impl HostEncoder {
             ops.extend(cache::hit_ops(dirty, &ids, &keys));
             self.stats.cache = start.elapsed();
         }
+        let returning = Returning::of(&ops);
+        ops.extend(self.recall(frame, returning, dirty, &mut residuals)?);
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
         let hot = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
         let refined = self.encode_mask(frame, &refine, &[], Quality::Refined)?;
+        // The viewer keeps the rows as they were before the update: from `base` before it
+        // takes the new frame.
+        self.history.stash(stash);
         for (col, row) in changed.iter_dirty() {
             let rect = changed.block_rect(col, row);
             self.base
@@ -294,7 +315,7 @@ impl HostEncoder {
         // Copies carried their state along in `move_block_states`; everything else sent now
         // is exact, except hot AV1 tiles.
         for op in &ops {
-            if let Op::CacheHit { rect, .. } = op {
+            if let Op::CacheHit { rect, .. } | Op::Recall { rect, .. } = op {
                 self.mark_blocks(changed, *rect, false);
             }
         }
@@ -387,6 +408,102 @@ impl HostEncoder {
             }
         }
         inherited
+    }
+
+    /// Replaces what the scroll history holds of the `dirty` blocks and the `residuals` with
+    /// `Recall` ops; what it does not hold stays to be coded (rows of blocks it held in part
+    /// move to `residuals`).
+    fn recall(
+        &mut self,
+        frame: &FrameView<'_>,
+        returning: Returning,
+        dirty: &mut DirtyMap,
+        residuals: &mut Vec<Rect>,
+    ) -> Result<Vec<Op>> {
+        let mut ops = Vec::new();
+        if self.history.is_empty() || returning == Returning::default() {
+            return Ok(ops);
+        }
+        let mut left = Vec::new();
+        let mut budget = PROBE_BUDGET;
+        for rect in planner::merge(dirty, planner::MAX_RECT_BLOCKS) {
+            let pieces = self.find_pieces(frame, rect, returning, &mut budget)?;
+            if pieces.is_empty() {
+                continue;
+            }
+            for (col, row) in blocks_touched(rect) {
+                dirty.set(col, row, false);
+            }
+            take_pieces(frame, pieces, &mut ops, &mut left)?;
+        }
+        for rect in std::mem::take(residuals) {
+            let pieces = self.find_pieces(frame, rect, returning, &mut budget)?;
+            if pieces.is_empty() {
+                left.push(rect);
+            }
+            take_pieces(frame, pieces, &mut ops, &mut left)?;
+        }
+        *residuals = left;
+        Ok(ops)
+    }
+
+    /// What the history holds of `rect`: found for the whole width, or else block column by
+    /// block column (a scroll bar or a pointer beside recalled rows), each column trying the
+    /// rows its left neighbour recalled first, and joined again where neighbours recall the
+    /// same rows. Empty when nothing is held.
+    fn find_pieces(
+        &self,
+        frame: &FrameView<'_>,
+        rect: Rect,
+        returning: Returning,
+        budget: &mut u32,
+    ) -> Result<Vec<Piece>> {
+        let pieces = self.history.find(frame, rect, returning, &[], budget)?;
+        if !pieces.is_empty() || rect.width <= BLOCK_SIZE {
+            return Ok(pieces);
+        }
+        let mut columns: Vec<Piece> = Vec::new();
+        let mut hints = Vec::new();
+        for x in (rect.x..rect.x + rect.width).step_by(BLOCK_SIZE as usize) {
+            let width = BLOCK_SIZE.min(rect.x + rect.width - x);
+            let column = Rect::new(x, rect.y, width, rect.height);
+            let found = self
+                .history
+                .find(frame, column, returning, &hints, budget)?;
+            if !found.is_empty() {
+                hints.clone_from(&found);
+            }
+            if found.is_empty() {
+                columns.push(Piece::Left(column));
+            }
+            for piece in found {
+                match (columns.last_mut(), piece) {
+                    (
+                        Some(Piece::Recalled { rect: last, first }),
+                        Piece::Recalled {
+                            rect: next,
+                            first: next_first,
+                        },
+                    ) if *first == next_first
+                        && last.y == next.y
+                        && last.height == next.height
+                        && last.right() == u64::from(next.x) =>
+                    {
+                        last.width += next.width;
+                    }
+                    _ => columns.push(piece),
+                }
+            }
+        }
+        let recalled = columns
+            .iter()
+            .any(|piece| matches!(piece, Piece::Recalled { .. }));
+        Ok(if recalled { columns } else { Vec::new() })
+    }
+
+    /// True when a block under `rect` was last sent lossy (the viewer's pixels differ).
+    fn lossy_under(&self, rect: Rect, map: &DirtyMap) -> bool {
+        blocks_touched(rect).any(|(c, r)| self.blocks[(r * map.cols() + c) as usize].lossy)
     }
 
     /// Lossy blocks that have been still long enough, within the per-frame budget.
@@ -541,6 +658,24 @@ impl HostEncoder {
             self.block_mut(map, col, row).lossy = lossy;
         }
     }
+}
+
+/// Appends the `Recall` ops of `pieces` to `ops` and the rects left to code to `left`.
+fn take_pieces(
+    frame: &FrameView<'_>,
+    pieces: Vec<Piece>,
+    ops: &mut Vec<Op>,
+    left: &mut Vec<Rect>,
+) -> Result<()> {
+    for piece in pieces {
+        match piece {
+            Piece::Recalled { rect, first } => {
+                ops.push(HostHistory::recall_op(frame, rect, first)?)
+            }
+            Piece::Left(rect) => left.push(rect),
+        }
+    }
+    Ok(())
 }
 
 /// The grid blocks (column, row) that `rect` touches, in raster order.

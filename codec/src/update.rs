@@ -58,6 +58,18 @@ pub enum Op {
         /// a viewer whose cache went out of step finds out instead of painting wrong pixels.
         check: u32,
     },
+    /// Paint `rect` from the scroll history (rows that vertical copies pushed out of view,
+    /// see `history`) as it was before this update: row `r` of the rect from stored row
+    /// `first + r`, which must span the rect's columns.
+    Recall {
+        /// Target pixels.
+        rect: Rect,
+        /// Row id of the rect's top row.
+        first: u64,
+        /// Low 32 bits of xxh3-64 over the recalled pixels, row by row: a viewer whose
+        /// history went out of step finds out instead of painting wrong pixels.
+        check: u32,
+    },
 }
 
 impl Op {
@@ -67,7 +79,8 @@ impl Op {
             Op::Fill { rect, .. }
             | Op::Palette { rect, .. }
             | Op::Av1 { rect, .. }
-            | Op::CacheHit { rect, .. } => *rect,
+            | Op::CacheHit { rect, .. }
+            | Op::Recall { rect, .. } => *rect,
             Op::CopyRect { src, dst_x, dst_y } => Rect::new(*dst_x, *dst_y, src.width, src.height),
         }
     }
@@ -87,7 +100,7 @@ impl Op {
             Op::Fill { .. } => 4,
             Op::Palette { data, .. } => data.len(),
             Op::Av1 { data, .. } => data.len(),
-            Op::CopyRect { .. } | Op::CacheHit { .. } => 0,
+            Op::CopyRect { .. } | Op::CacheHit { .. } | Op::Recall { .. } => 0,
         }
     }
 }

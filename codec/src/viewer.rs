@@ -5,6 +5,7 @@
 //! So a hostile or corrupted update is an error and leaves the framebuffer exactly as it was.
 
 use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
+use crate::history::{self, RowStore, HISTORY_PIXELS};
 use crate::tile::{Av1Decoder, PaletteDecoder};
 use crate::{compositor, Error, Frame, FrameView, Op, Rect, Result, Update};
 
@@ -19,6 +20,8 @@ pub struct ViewerDecoder {
     av1: Av1Decoder,
     /// Blocks by cache id, kept by the same rule as the host's mirror (see `cache`).
     cache: TileCache<Frame>,
+    /// Rows scrolled out of view, kept by the same rule as the host's (see `history`).
+    history: RowStore,
 }
 
 impl std::fmt::Debug for ViewerDecoder {
@@ -49,6 +52,7 @@ impl ViewerDecoder {
             av1: Av1Decoder::with_max_pixels(width.saturating_mul(height))?,
             framebuffer,
             cache: TileCache::new(cache_blocks),
+            history: RowStore::new(HISTORY_PIXELS),
         })
     }
 
@@ -75,7 +79,7 @@ impl ViewerDecoder {
             compositor::validate(op, width, height)?;
             if matches!(
                 op,
-                Op::Palette { .. } | Op::Av1 { .. } | Op::CacheHit { .. }
+                Op::Palette { .. } | Op::Av1 { .. } | Op::CacheHit { .. } | Op::Recall { .. }
             ) {
                 tile_pixels += op.rect().area();
             }
@@ -92,6 +96,9 @@ impl ViewerDecoder {
         for op in &update.ops {
             paints.push(self.stage(op, update.keyframe)?);
         }
+        // The rows the copies push out of view, kept as they are before the update.
+        let gone = history::scrolled_out(&update.ops);
+        let scrolled = history::rows_of(&self.framebuffer.view(), &gone, |_| true)?;
         self.palette.end_update()?;
         for paint in paints {
             let mut fb = self.framebuffer.view_mut();
@@ -104,6 +111,10 @@ impl ViewerDecoder {
             }
         }
         self.update_cache(update);
+        if update.keyframe {
+            self.history.clear();
+        }
+        self.history.append(scrolled);
         Ok(())
     }
 
@@ -181,6 +192,19 @@ impl ViewerDecoder {
                 if cache::check_of(keys.into_iter()) != *check {
                     return Err(miss("content that fails the check"));
                 }
+                Paint::Tile(rect, tile)
+            }
+            Op::Recall { first, check, .. } => {
+                let mut tile = Frame::new(rect.width, rect.height)?;
+                // A keyframe empties the history before it applies: nothing in it may be named.
+                if keyframe {
+                    return Err(Error::HistoryMiss {
+                        first: *first,
+                        reason: "a row not held",
+                    });
+                }
+                self.history
+                    .recall(rect, *first, *check, &mut tile.view_mut())?;
                 Paint::Tile(rect, tile)
             }
         })

@@ -172,9 +172,9 @@ fn session_stream(chroma: Chroma) -> Vec<u8> {
 }
 
 /// A session whose ops all come from the encoder: text scrolled a few rows at a time (copies and
-/// the strips they expose), then another screen and back (cache hits). Returns the bytes and the
-/// ops of each kind it sent.
-fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
+/// the strips they expose) and back (recalls), then another screen and back (cache hits).
+/// Returns the bytes and the ops of each kind it sent.
+fn scroll_stream() -> (Vec<u8>, [usize; 3]) {
     const W: u32 = 256;
     const H: u32 = 192;
     let page = text_frame(W, H * 2, 29);
@@ -185,17 +185,18 @@ fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
     let mut writer = UpdateWriter::new().unwrap();
     let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
     let other = text_frame(W, H, 31);
-    let frames = [0, 3, 6, 13, 20]
+    let frames = [0, 3, 6, 13, 20, 60, 20]
         .map(window)
         .into_iter()
         .chain([other, window(64)]);
-    let mut kinds = [0; 2];
+    let mut kinds = [0; 3];
     for (sequence, frame) in frames.enumerate() {
         let update = host.encode(&frame.view()).unwrap();
         for op in &update.ops {
             match op {
                 Op::CopyRect { .. } => kinds[0] += 1,
                 Op::CacheHit { .. } => kinds[1] += 1,
+                Op::Recall { .. } => kinds[2] += 1,
                 _ => {}
             }
         }
@@ -208,8 +209,11 @@ fn scroll_stream() -> (Vec<u8>, [usize; 2]) {
 /// the `viewer_apply` seed corpus (real zstd and AV1 payloads for the fuzzer to mutate).
 #[test]
 fn real_sessions_apply_within_their_rects() {
-    let (scroll, [copies, hits]) = scroll_stream();
-    assert!(copies > 0 && hits > 0, "{copies} copies, {hits} cache hits");
+    let (scroll, [copies, hits, recalls]) = scroll_stream();
+    assert!(
+        copies > 0 && hits > 0 && recalls > 0,
+        "{copies} copies, {hits} cache hits, {recalls} recalls"
+    );
     for (name, stream) in [
         ("session_444", session_stream(Chroma::Yuv444)),
         ("session_420", session_stream(Chroma::Yuv420)),

@@ -65,6 +65,11 @@ fn update_every_op() -> HostMessage {
                     stride: 60,
                     check: 0x89ab_cdef,
                 },
+                Op::Recall {
+                    rect: Rect::new(0, 0, 1920, 40),
+                    first: 0x0001_0203_0405,
+                    check: 0x0607_0809,
+                },
             ],
             keyframe: false,
         },
@@ -243,12 +248,12 @@ fn header_and_field_layout_is_as_documented() {
     let ack = std::fs::read(data_dir().join("viewer_ack.bin")).unwrap();
     assert_eq!(
         ack,
-        [b'M', b'K', 4, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        [b'M', b'K', 5, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
     );
     let hello = std::fs::read(data_dir().join("host_hello.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 4, 0x01, 0, 0, 0, 21,
+        b'M', b'K', 5, 0x01, 0, 0, 0, 21,
         0, 1,                   // protocol version
         0, 0, 0x07, 0x80,       // width 1920
         0, 0, 0x04, 0x38,       // height 1080

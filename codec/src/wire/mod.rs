@@ -45,6 +45,7 @@
 //! | `0x03` Av1 | quality (u8), data length (≥ 1) |
 //! | `0x04` CopyRect | (the rect is the source) destination x, y as differences from the source's; the destination rect must be in range too |
 //! | `0x05` CacheHit | first id, id stride (varints ≤ u32), check (u32; see [`Op::CacheHit`](crate::Op::CacheHit)) |
+//! | `0x06` Recall | first row id (varint), check (u32; see [`Op::Recall`](crate::Op::Recall)) |
 
 mod bye;
 mod framing;
@@ -70,7 +71,7 @@ pub use viewer::{InputEvent, PointerButton, ViewerMessage};
 pub const MAGIC: [u8; 2] = *b"MK";
 
 /// The wire-format version this build reads and writes (byte 2 of every frame).
-pub const VERSION: u8 = 4;
+pub const VERSION: u8 = 5;
 
 /// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
 pub const HEADER_LEN: usize = 8;

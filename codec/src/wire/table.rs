@@ -12,6 +12,7 @@ const TAG_PALETTE: u8 = 0x02;
 const TAG_AV1: u8 = 0x03;
 const TAG_COPY_RECT: u8 = 0x04;
 const TAG_CACHE_HIT: u8 = 0x05;
+const TAG_RECALL: u8 = 0x06;
 
 /// Bytes of the smallest entry (tag, a rect of one-byte varints, two one-byte fields): bounds
 /// the op count by the bytes present, so a tiny table cannot make the reader reserve a huge
@@ -137,6 +138,12 @@ fn write_entry(op: &Op, at: &mut (u32, u32), out: &mut Vec<u8>) -> Result<()> {
             put_varint(out, (*stride).into());
             out.extend_from_slice(&check.to_be_bytes());
         }
+        Op::Recall { rect, first, check } => {
+            out.push(TAG_RECALL);
+            put_rect(out, "Recall", *rect, at)?;
+            put_varint(out, *first);
+            out.extend_from_slice(&check.to_be_bytes());
+        }
     }
     Ok(())
 }
@@ -178,11 +185,17 @@ fn read_entry(t: &mut Reader<'_>, payloads: &mut Reader<'_>, at: &mut (u32, u32)
             stride: read_u32(t, "CacheHit id stride")?,
             check: t.u32("CacheHit check")?,
         },
+        TAG_RECALL => Op::Recall {
+            rect: read_rect(t, "Recall", at)?,
+            first: t.varint("Recall first row id")?,
+            check: t.u32("Recall check")?,
+        },
         _ => {
             return Err(Error::WireInvalid {
                 what: "op tag",
                 value: tag.into(),
-                expected: "0x01 Fill, 0x02 Palette, 0x03 Av1, 0x04 CopyRect or 0x05 CacheHit",
+                expected: "0x01 Fill, 0x02 Palette, 0x03 Av1, 0x04 CopyRect, 0x05 CacheHit or \
+                           0x06 Recall",
             })
         }
     })

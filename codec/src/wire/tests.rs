@@ -92,6 +92,11 @@ fn every_op() -> Vec<Op> {
             stride: 60,
             check: 0x0123_4567,
         },
+        Op::Recall {
+            rect,
+            first: u64::MAX,
+            check: 0x89ab_cdef,
+        },
     ]
 }
 
@@ -153,7 +158,7 @@ fn bad_headers_fail_before_the_payload_arrives() {
     bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 1; expected 4"
+        "wire: unsupported version 1; expected 5"
     );
 }
 
@@ -315,6 +320,16 @@ fn table_entry(op: &Op, out: &mut Vec<u8>, payloads: &mut Vec<u8>) {
             rect(out, *r);
             varint(out, (*first).into());
             varint(out, (*stride).into());
+            out.extend_from_slice(&check.to_be_bytes());
+        }
+        Op::Recall {
+            rect: r,
+            first,
+            check,
+        } => {
+            out.push(6);
+            rect(out, *r);
+            varint(out, *first);
             out.extend_from_slice(&check.to_be_bytes());
         }
     }

@@ -47,6 +47,10 @@ pub(crate) struct BenchArgs {
     /// Turn the tile cache off (to measure what it saves).
     #[arg(long)]
     no_cache: bool,
+    /// Turn the scroll history off: rows that scroll back into view are coded again (to
+    /// measure what it saves).
+    #[arg(long)]
+    no_history: bool,
     /// Compress each palette tile on its own instead of in one zstd stream for the session
     /// (to measure what the stream saves).
     #[arg(long)]
@@ -111,6 +115,7 @@ fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
         motion: !args.no_motion,
         per_frame: args.per_frame,
         cache: !args.no_cache,
+        history: !args.no_history,
         stream: !args.no_stream,
     };
     if let Some(path) = &args.input {

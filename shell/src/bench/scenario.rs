@@ -32,6 +32,8 @@ pub(crate) struct ScenarioSpec {
     pub(crate) motion: bool,
     /// Tile cache on.
     pub(crate) cache: bool,
+    /// Scroll history on.
+    pub(crate) history: bool,
     /// Palette tiles in one zstd stream for the session (else one zstd frame each).
     pub(crate) stream: bool,
     /// Print a line per frame.
@@ -47,6 +49,9 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
     config.palette.stream = spec.stream;
     if !spec.cache {
         config.cache_blocks = 0;
+    }
+    if !spec.history {
+        config.history_pixels = 0;
     }
     let mut viewer = ViewerDecoder::with_cache_blocks(width, height, config.cache_blocks)?;
     let mut host = HostEncoder::new(config)?;
