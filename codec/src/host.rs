@@ -119,6 +119,9 @@ struct BlockState {
     changed_at: u64,
     /// Last sent as a hot AV1 tile and not refined since.
     lossy: bool,
+    /// The viewer's pixels here came, at least in part, from AV1 (hot or refined): near the
+    /// source, not equal to it.
+    approx: bool,
 }
 
 /// The host side of the pipeline. See the module docs.
@@ -261,9 +264,9 @@ impl HostEncoder {
             let start = Instant::now();
             let moves = self.motion.detect(&self.base.view(), frame, dirty);
             if self.config.history_pixels > 0 {
-                // Before the block states move with the copies: they say what was lossy.
+                // Before the block states move with the copies: they say what is exact.
                 let gone = history::scrolled_out(&moves.copies);
-                let exact = |rect: Rect| !self.lossy_under(rect, changed);
+                let exact = |rect: Rect| !self.approx_under(rect, changed);
                 stash = history::rows_of(&self.base.view(), &gone, exact)?;
             }
             inherited = self.move_block_states(&moves.copies, changed);
@@ -330,6 +333,7 @@ impl HostEncoder {
         }
         ops.extend(hot);
         ops.extend(refined);
+        self.mark_exactness(&ops, changed);
         // The update's palette ops share one flush of the stream.
         self.palette.finish(&mut ops)?;
         self.mirror_viewer_cache(frame, &ops, &keys, changed.cols())?;
@@ -375,10 +379,13 @@ impl HostEncoder {
     /// Refinement state moves with the pixels: a block copied whole is lossy when any block
     /// its pixels came from was, and counts as changed now. Returns the blocks copied in part
     /// from lossy pixels: they stay lossy whatever codes their other rows.
+    /// Exactness moves the same way, and a block copied in part from approximate pixels is
+    /// approximate.
     fn move_block_states(&mut self, copies: &[Op], map: &DirtyMap) -> Vec<(u32, u32)> {
-        let before: Vec<bool> = self.blocks.iter().map(|b| b.lossy).collect();
-        let lossy_under =
-            |rect: Rect| blocks_touched(rect).any(|(c, r)| before[(r * map.cols() + c) as usize]);
+        let before: Vec<BlockState> = self.blocks.clone();
+        let any_under = |rect: Rect, flag: fn(&BlockState) -> bool| {
+            blocks_touched(rect).any(|(c, r)| flag(&before[(r * map.cols() + c) as usize]))
+        };
         let now = self.frame_index;
         let mut inherited = Vec::new();
         for op in copies {
@@ -397,13 +404,18 @@ impl HostEncoder {
                     part.width,
                     part.height,
                 );
-                let lossy = lossy_under(from);
+                let lossy = any_under(from, |b| b.lossy);
+                let approx = any_under(from, |b| b.approx);
                 let state = self.block_mut(map, col, row);
                 state.changed_at = now;
                 if part == block {
                     state.lossy = lossy;
-                } else if lossy {
-                    inherited.push((col, row));
+                    state.approx = approx;
+                } else {
+                    state.approx |= approx;
+                    if lossy {
+                        inherited.push((col, row));
+                    }
                 }
             }
         }
@@ -501,9 +513,32 @@ impl HostEncoder {
         Ok(if recalled { columns } else { Vec::new() })
     }
 
-    /// True when a block under `rect` was last sent lossy (the viewer's pixels differ).
-    fn lossy_under(&self, rect: Rect, map: &DirtyMap) -> bool {
-        blocks_touched(rect).any(|(c, r)| self.blocks[(r * map.cols() + c) as usize].lossy)
+    /// True when the viewer's pixels under `rect` may differ from the source's.
+    fn approx_under(&self, rect: Rect, map: &DirtyMap) -> bool {
+        blocks_touched(rect).any(|(c, r)| self.blocks[(r * map.cols() + c) as usize].approx)
+    }
+
+    /// Records, in op order, which blocks the viewer now holds exactly: an AV1 tile makes the
+    /// blocks it touches approximate, an exact op (fill, palette, cache hit, recall) the
+    /// blocks it covers whole exact. Copies moved the state before.
+    fn mark_exactness(&mut self, ops: &[Op], map: &DirtyMap) {
+        let (width, height) = (map.width(), map.height());
+        for op in ops {
+            match op {
+                Op::Av1 { rect, .. } => {
+                    for (col, row) in blocks_touched(*rect) {
+                        self.block_mut(map, col, row).approx = true;
+                    }
+                }
+                Op::CopyRect { .. } => {}
+                op => {
+                    for block in cache::blocks_inside(op.rect(), width, height) {
+                        let (col, row) = (block.x / BLOCK_SIZE, block.y / BLOCK_SIZE);
+                        self.block_mut(map, col, row).approx = false;
+                    }
+                }
+            }
+        }
     }
 
     /// Lossy blocks that have been still long enough, within the per-frame budget.

@@ -1,5 +1,6 @@
 //! A browser window (tabs, toolbar, fixed site header and sidebar, scrolling content pane
-//! with a scrollbar) and the `page-scroll` scene that scrolls it smoothly.
+//! with a scrollbar), the `page-scroll` scene that scrolls it smoothly and the `scroll-back`
+//! scene that scrolls it down with the wheel and back up.
 
 use super::canvas::{rgb, Area, Canvas};
 use super::desktop::{self, Pointer, Ui, LIGHT};
@@ -10,6 +11,9 @@ use super::Animate;
 
 /// How long the scrollbar pretends the page is, in viewport heights.
 const PAGE_VIEWPORTS: i32 = 30;
+
+/// Viewport heights of the page above the view the document keeps laid out, to scroll back to.
+const KEPT_VIEWPORTS: i32 = 4;
 
 pub(crate) struct Browser {
     ui: Ui,
@@ -285,24 +289,28 @@ impl Browser {
         canvas.rounded(thumb, thumb.w / 2, rgb(0xc1c1c1));
     }
 
-    /// Scrolls the content pane down by `dy` pixels: moves what stays, draws the new strip.
+    /// Scrolls the content pane down by `dy` pixels (up for a negative `dy`, as far as the
+    /// top of the page and a few viewports back): moves what stays, draws the new strip.
     pub(crate) fn scroll(&mut self, canvas: &mut Canvas, glyphs: &mut GlyphCache, dy: i32) {
-        let dy = dy.clamp(0, self.pane.h);
+        let dy = dy.clamp(-self.pane.h, self.pane.h);
+        let dy = dy.max(-self.scrolled.min(self.pane.h * KEPT_VIEWPORTS));
         if dy == 0 {
             return;
         }
         self.scrolled += dy;
-        let kept = Area::new(self.pane.x, self.pane.y + dy, self.pane.w, self.pane.h - dy);
-        canvas.copy_within(kept, self.pane.x, self.pane.y);
-        let strip = Area::new(self.pane.x, self.pane.bottom() - dy, self.pane.w, dy);
-        self.doc.draw(
-            canvas,
-            glyphs,
-            strip,
-            self.scrolled + self.pane.h - dy,
-            self.column_x,
-        );
-        self.doc.forget_above(self.scrolled);
+        let (h, pane) = (dy.abs(), self.pane);
+        let (from, to, strip, strip_top) = if dy > 0 {
+            let strip = Area::new(pane.x, pane.bottom() - h, pane.w, h);
+            (pane.y + h, pane.y, strip, self.scrolled + pane.h - h)
+        } else {
+            let strip = Area::new(pane.x, pane.y, pane.w, h);
+            (pane.y, pane.y + h, strip, self.scrolled)
+        };
+        canvas.copy_within(Area::new(pane.x, from, pane.w, pane.h - h), pane.x, to);
+        self.doc
+            .draw(canvas, glyphs, strip, strip_top, self.column_x);
+        self.doc
+            .forget_above(self.scrolled - self.pane.h * KEPT_VIEWPORTS);
         self.draw_scrollbar(canvas);
     }
 }
@@ -374,6 +382,47 @@ impl Animate for PageScroll {
         }
         self.pointer
             .place(canvas, self.pointer_at.0, self.pointer_at.1);
+        true
+    }
+}
+
+/// `scroll-back`: the documentation page scrolls down with the wheel (3–21 px a frame at
+/// 1080p) for 70 frames, rests, and scrolls back up the same way to where it started.
+pub(crate) struct ScrollBack {
+    page: PageScroll,
+}
+
+impl ScrollBack {
+    pub(crate) fn new(canvas: &mut Canvas, seed: u64) -> Self {
+        Self {
+            page: PageScroll::new(canvas, seed),
+        }
+    }
+
+    /// The wheel's speed in frame `n` of the way down (1080p pixels).
+    fn speed(n: u64) -> i32 {
+        3 * (4 + (3 * sin_q((n * 65536 / 90) as u32) + 512).div_euclid(1024))
+    }
+}
+
+impl Animate for ScrollBack {
+    fn step(&mut self, canvas: &mut Canvas, n: u64) -> bool {
+        const DOWN: u64 = 70;
+        const REST: u64 = 10;
+        let speed_1080 = match n {
+            1..=DOWN => Self::speed(n),
+            n if n > DOWN + REST && n <= 2 * DOWN + REST => -Self::speed(2 * DOWN + REST + 1 - n),
+            _ => 0,
+        };
+        let page = &mut self.page;
+        let dy = ((speed_1080 as f32) * page.ui.scale).round() as i32;
+        if n > 0 && dy == 0 {
+            return false;
+        }
+        page.pointer.lift(canvas);
+        page.browser.scroll(canvas, &mut page.glyphs, dy);
+        page.pointer
+            .place(canvas, page.pointer_at.0, page.pointer_at.1);
         true
     }
 }

@@ -37,6 +37,8 @@ pub enum Scene {
     TerminalScroll,
     /// A document in a browser with fixed header and sidebar, scrolled a few pixels a frame.
     PageScroll,
+    /// The same document scrolled down with the wheel and back up to where it started.
+    ScrollBack,
     /// A window dragged across the desktop by its title bar.
     WindowDrag,
     /// A moving photo-like landscape in a 960×540 (at 1080p) player beside static text.
@@ -48,10 +50,11 @@ pub enum Scene {
 }
 
 /// The names of all scenes, as accepted by `synthetic:<name>`.
-pub const SCENE_NAMES: [&str; 7] = [
+pub const SCENE_NAMES: [&str; 8] = [
     "typing",
     "terminal-scroll",
     "page-scroll",
+    "scroll-back",
     "window-drag",
     "video",
     "idle-cursor",
@@ -60,10 +63,11 @@ pub const SCENE_NAMES: [&str; 7] = [
 
 impl Scene {
     /// Every scene, in the order of [`SCENE_NAMES`].
-    pub const ALL: [Scene; 7] = [
+    pub const ALL: [Scene; 8] = [
         Scene::Typing,
         Scene::TerminalScroll,
         Scene::PageScroll,
+        Scene::ScrollBack,
         Scene::WindowDrag,
         Scene::Video,
         Scene::IdleCursor,
@@ -144,6 +148,7 @@ impl Synthetic {
             Scene::Typing => Box::new(typing::Typing::new(&mut canvas, fps, seed)),
             Scene::TerminalScroll => Box::new(terminal::TerminalScroll::new(&mut canvas, seed)),
             Scene::PageScroll => Box::new(browser::PageScroll::new(&mut canvas, seed)),
+            Scene::ScrollBack => Box::new(browser::ScrollBack::new(&mut canvas, seed)),
             Scene::WindowDrag => Box::new(windows::WindowDrag::new(&mut canvas, seed)?),
             Scene::Video => Box::new(video::VideoScene::new(&mut canvas, fps, seed)),
             Scene::IdleCursor => Box::new(windows::IdleCursor::new(&mut canvas, fps, seed)?),
