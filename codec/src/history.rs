@@ -18,8 +18,9 @@
 //! lossy AV1 tile): it stores them, to keep the ids in step, but marks them inexact.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use xxhash_rust::xxh3::{xxh3_64_with_seed, Xxh3};
 
 use crate::{Error, FrameView, FrameViewMut, Op, Rect, Result, BLOCK_SIZE};
 
@@ -156,13 +157,22 @@ impl RowStore {
         self.rows.get(index)
     }
 
-    /// Appends `rows`, in order, evicting the oldest rows to make room; returns their ids.
-    pub(crate) fn append(&mut self, rows: Vec<Row>) -> std::ops::Range<u64> {
+    /// Appends `rows`, in order, evicting the oldest rows to make room (each passed to
+    /// `evicted` with its id); returns the ids of `rows`.
+    pub(crate) fn append(
+        &mut self,
+        rows: Vec<Row>,
+        mut evicted: impl FnMut(u64, Row),
+    ) -> std::ops::Range<u64> {
         let start = self.first + self.rows.len() as u64;
         for row in rows {
             let size = row.pixels();
-            while self.pixels + size > self.capacity && !self.rows.is_empty() {
-                self.pixels -= self.rows.pop_front().map_or(0, |old| old.pixels());
+            while self.pixels + size > self.capacity {
+                let Some(old) = self.rows.pop_front() else {
+                    break;
+                };
+                self.pixels -= old.pixels();
+                evicted(self.first, old);
                 self.first += 1;
             }
             self.rows.push_back(row);
@@ -214,16 +224,16 @@ pub(crate) enum Piece {
 #[derive(Debug)]
 pub(crate) struct HostHistory {
     store: RowStore,
-    /// (screen x, xxh3 of the segment's pixels) → the newest row holding it there. Entries
-    /// of evicted rows linger until the next rebuild; a hit is always verified.
-    index: HashMap<(u32, u64), u64>,
+    /// Key of a segment (its pixels and screen x, see [`segment_key`]) → the newest row
+    /// holding it there. A hit is always verified.
+    index: HashMap<u64, u64, BuildHasherDefault<KeyHasher>>,
 }
 
 impl HostHistory {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             store: RowStore::new(capacity.min(HISTORY_PIXELS)),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -239,21 +249,20 @@ impl HostHistory {
     /// Stores `rows` (taken from the last frame sent, see [`rows_of`]) as the viewer stores
     /// the same rows from its framebuffer.
     pub(crate) fn stash(&mut self, rows: Vec<Row>) {
-        for id in self.store.append(rows) {
-            let Some(row) = self.store.get(id) else {
-                continue;
-            };
-            for span in row.spans.iter().filter(|span| span.exact) {
-                let width = (span.pixels.len() / 4) as u32;
-                for (x, segment) in segments(&span.pixels, span.x, width) {
-                    self.index.insert((x, xxh3_64(segment)), id);
+        let index = &mut self.index;
+        let ids = self.store.append(rows, |id, old| {
+            for key in row_keys(&old) {
+                if index.get(&key) == Some(&id) {
+                    index.remove(&key);
                 }
             }
-        }
-        // Drop the entries of evicted rows once they could outnumber the live ones.
-        let live = self.store.pixels / SEGMENT as usize;
-        if self.index.len() > 2 * live + 4096 {
-            self.index.retain(|_, id| *id >= self.store.first);
+        });
+        for id in ids {
+            if let Some(row) = self.store.get(id) {
+                for key in row_keys(row) {
+                    self.index.insert(key, id);
+                }
+            }
         }
     }
 
@@ -305,7 +314,7 @@ impl HostHistory {
                         y += 1;
                         continue;
                     };
-                    let found = self.index.get(&(x, xxh3_64(segment)));
+                    let found = self.index.get(&segment_key(x, segment));
                     let Some(&id) = found.filter(|&&id| holds(y, id)) else {
                         *budget -= 1;
                         y += 1;
@@ -480,6 +489,41 @@ impl Returning {
         } else {
             self.bottom
         }
+    }
+}
+
+/// The key a segment is found by: xxh3-64 of its pixels, seeded with its screen column.
+fn segment_key(x: u32, segment: &[u8]) -> u64 {
+    xxh3_64_with_seed(segment, x.into())
+}
+
+/// The keys of a stored row's exact segments.
+fn row_keys(row: &Row) -> impl Iterator<Item = u64> + '_ {
+    row.spans
+        .iter()
+        .filter(|span| span.exact)
+        .flat_map(|span| segments(&span.pixels, span.x, (span.pixels.len() / 4) as u32))
+        .map(|(x, segment)| segment_key(x, segment))
+}
+
+/// Hashes the index's keys, which are xxh3 output already, by taking them as they are.
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in anyway.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
     }
 }
 

@@ -114,7 +114,7 @@ impl ViewerDecoder {
         if update.keyframe {
             self.history.clear();
         }
-        self.history.append(scrolled);
+        self.history.append(scrolled, |_, _| {});
         Ok(())
     }
 

@@ -100,8 +100,10 @@ fn the_store_evicts_the_oldest_rows_and_recall_checks_what_it_paints() {
         .collect();
     let mut store = RowStore::new(64 * 16);
     let rows = || rows_of(&frame.view(), &gone, |_| true).unwrap();
-    assert_eq!(store.append(rows()), 0..10);
-    assert_eq!(store.append(rows()), 10..20);
+    let mut evicted = Vec::new();
+    assert_eq!(store.append(rows(), |id, _| evicted.push(id)), 0..10);
+    assert_eq!(store.append(rows(), |id, _| evicted.push(id)), 10..20);
+    assert_eq!(evicted, [0, 1, 2, 3]);
     // 20 rows of 64 pixels in room for 16: rows 0..4 are gone.
     assert!(store.get(3).is_none() && store.get(4).is_some());
     let rect = Rect::new(48, 0, 32, 6);
