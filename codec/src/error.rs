@@ -235,6 +235,17 @@ pub enum Error {
         /// The bound for this screen.
         max: u64,
     },
+    /// An update paints more pixels than a real one ever does (fills, copies and tiles
+    /// together, a few times the screen): refused before any of it is painted, so a hostile
+    /// host cannot keep the viewer busy for minutes with thousands of cheap full-screen
+    /// fills or copies.
+    #[error("update paints {pixels} pixels; at most {max} (8 screens) are allowed")]
+    UpdatePaintsTooMuch {
+        /// Pixels of all the update's ops together.
+        pixels: u64,
+        /// The bound for this screen.
+        max: u64,
+    },
     /// The viewer was told to paint tile-cache entries it does not hold, or whose content
     /// does not match the op's check: host and viewer disagree, so the viewer must ask for a
     /// refresh rather than show wrong pixels.

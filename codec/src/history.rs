@@ -374,10 +374,17 @@ pub(crate) struct Gone {
     pub(crate) spans: Vec<(u32, u32)>,
 }
 
+/// Most copies an update may hold for the rows they push out of view to be kept (an honest
+/// host's updates hold fewer than 100). Beyond it nothing is kept, on both sides: the work
+/// below grows with the square of the copies, and a hostile host can send 65,536 of them
+/// in a few compressed bytes.
+const MAX_SCROLL_COPIES: usize = 256;
+
 /// The pixels that vertical copies overwrite and no copy reads: rows a scroll pushed out of
 /// view, as rows of spans, those that left at the top first, each group top to bottom.
 /// Worked out in slabs between the copies' left and right edges, where every rect spans the
 /// slab or misses it; a row's spans are the slabs that lost it, joined where they touch.
+/// Nothing for an update of more than [`MAX_SCROLL_COPIES`] copies.
 pub(crate) fn scrolled_out(copies: &[Op]) -> Vec<Gone> {
     let mut sources = Vec::new();
     // Destinations of vertical copies, and whether each moves its content up.
@@ -390,7 +397,7 @@ pub(crate) fn scrolled_out(copies: &[Op]) -> Vec<Gone> {
             }
         }
     }
-    if written.is_empty() {
+    if written.is_empty() || sources.len() > MAX_SCROLL_COPIES {
         return Vec::new();
     }
     let mut edges: Vec<u32> = written
@@ -401,58 +408,102 @@ pub(crate) fn scrolled_out(copies: &[Op]) -> Vec<Gone> {
         .collect();
     edges.sort_unstable();
     edges.dedup();
-    // (x0, x1, top, bottom, up) per slab and run of rows lost.
-    let mut lost = Vec::new();
+    let rows_of = |rects: &mut dyn Iterator<Item = &Rect>| -> Vec<(u32, u32)> {
+        union(rects.map(|r| (r.y, r.y + r.height)).collect())
+    };
+    // Per slab and direction, the runs of rows lost: (x0, x1, top, bottom).
+    let mut lost: [Vec<(u32, u32, u32, u32)>; 2] = [Vec::new(), Vec::new()];
     for slab in edges.windows(2) {
         let (x0, x1) = (slab[0], slab[1]);
-        let spans = |r: &Rect| r.x <= x0 && x1 <= r.x + r.width;
-        let mut gone: Vec<(u32, u32, bool)> = written
-            .iter()
-            .filter(|(r, _)| spans(r))
-            .map(|&(r, up)| (r.y, r.y + r.height, up))
-            .collect();
-        for s in sources.iter().filter(|r| spans(r)) {
-            let (s_top, s_bottom) = (s.y, s.y + s.height);
-            gone = gone
-                .into_iter()
-                .flat_map(|(top, bottom, up)| {
-                    [
-                        (top, bottom.min(s_top), up),
-                        (top.max(s_bottom), bottom, up),
-                    ]
-                })
-                .filter(|(top, bottom, _)| top < bottom)
-                .collect();
+        let spans = |r: &&Rect| r.x <= x0 && x1 <= r.x + r.width;
+        let read = rows_of(&mut sources.iter().filter(spans));
+        for (up, runs) in [true, false].into_iter().zip(&mut lost) {
+            let mut moved = written.iter().filter(|(_, u)| *u == up).map(|(r, _)| r);
+            let wrote = rows_of(&mut moved.by_ref().filter(spans));
+            runs.extend(
+                subtract(&wrote, &read)
+                    .into_iter()
+                    .map(|(top, bottom)| (x0, x1, top, bottom)),
+            );
         }
-        lost.extend(
-            gone.into_iter()
-                .map(|(top, bottom, up)| (x0, x1, top, bottom, up)),
-        );
     }
     let mut rows = Vec::new();
-    for up in [true, false] {
-        let runs: Vec<_> = lost.iter().filter(|run| run.4 == up).collect();
-        let (Some(top), Some(bottom)) = (
-            runs.iter().map(|run| run.2).min(),
-            runs.iter().map(|run| run.3).max(),
-        ) else {
+    for (up, mut runs) in [true, false].into_iter().zip(lost) {
+        // A sweep down the rows with the runs that cover the current one, left to right.
+        runs.sort_unstable_by_key(|run| (run.2, run.0));
+        let mut active: Vec<(u32, u32, u32)> = Vec::new();
+        let mut next = 0;
+        let Some(mut y) = runs.first().map(|run| run.2) else {
             continue;
         };
-        for y in top..bottom {
+        loop {
+            active.retain(|run| run.2 > y);
+            while let Some(&(x0, x1, _, bottom)) = runs.get(next).filter(|run| run.2 == y) {
+                active.push((x0, x1, bottom));
+                next += 1;
+            }
+            if active.is_empty() {
+                match runs.get(next) {
+                    Some(run) => y = run.2,
+                    None => break,
+                }
+                continue;
+            }
+            active.sort_unstable_by_key(|run| run.0);
             let mut spans: Vec<(u32, u32)> = Vec::new();
-            // Slabs come left to right.
-            for &&(x0, x1, _, _, _) in runs.iter().filter(|run| (run.2..run.3).contains(&y)) {
+            for &(x0, x1, _) in &active {
                 match spans.last_mut() {
                     Some((x, width)) if *x + *width == x0 => *width += x1 - x0,
                     _ => spans.push((x0, x1 - x0)),
                 }
             }
-            if !spans.is_empty() {
-                rows.push(Gone { y, up, spans });
-            }
+            rows.push(Gone { y, up, spans });
+            y += 1;
         }
     }
     rows
+}
+
+/// The union of intervals `(start, end)`, sorted and disjoint.
+fn union(mut intervals: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    intervals.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(intervals.len());
+    for (start, end) in intervals {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// `from` less `cut`, both sorted and disjoint.
+fn subtract(from: &[(u32, u32)], cut: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut cuts = cut.iter().peekable();
+    for &(mut start, end) in from {
+        while let Some(&&(c_start, c_end)) = cuts.peek() {
+            if c_end <= start {
+                cuts.next();
+                continue;
+            }
+            if c_start >= end {
+                break;
+            }
+            if c_start > start {
+                out.push((start, c_start));
+            }
+            start = start.max(c_end);
+            if c_end >= end {
+                break;
+            }
+            cuts.next();
+        }
+        if start < end {
+            out.push((start, end));
+        }
+    }
+    out
 }
 
 /// Which stored rows can come back into view in an update: rows that left at the top come

@@ -13,6 +13,10 @@ use crate::{compositor, Error, Frame, FrameView, Op, Rect, Result, Update};
 /// than twice; the bound keeps the decoded tiles of a hostile update to a few screens.
 const MAX_TILE_SCREENS: u64 = 4;
 
+/// Pixels one update may paint in all, in screens: fills, copies and tiles of a real update
+/// cover the screen about once; the bound keeps a hostile one to milliseconds of work.
+const MAX_PAINT_SCREENS: u64 = 8;
+
 /// The viewer side of the pipeline. See the module docs.
 pub struct ViewerDecoder {
     framebuffer: Frame,
@@ -70,13 +74,15 @@ impl ViewerDecoder {
     ///
     /// # Errors
     /// Any invalid op (rect outside the framebuffer, empty, undecodable payload, tile of the
-    /// wrong size, [`Error::CacheMiss`]) and an update of more tile pixels than a few screens
-    /// ([`Error::UpdateTooLarge`]) fail the whole update; the framebuffer is unchanged.
+    /// wrong size, [`Error::CacheMiss`], [`Error::HistoryMiss`]) and an update of more tile
+    /// pixels or painted pixels than a few screens ([`Error::UpdateTooLarge`],
+    /// [`Error::UpdatePaintsTooMuch`]) fail the whole update; the framebuffer is unchanged.
     pub fn apply(&mut self, update: &Update) -> Result<()> {
         let (width, height) = (self.framebuffer.width(), self.framebuffer.height());
-        let mut tile_pixels = 0u64;
+        let (mut tile_pixels, mut painted) = (0u64, 0u64);
         for op in &update.ops {
             compositor::validate(op, width, height)?;
+            painted += op.rect().area();
             if matches!(
                 op,
                 Op::Palette { .. } | Op::Av1 { .. } | Op::CacheHit { .. } | Op::Recall { .. }
@@ -84,10 +90,18 @@ impl ViewerDecoder {
                 tile_pixels += op.rect().area();
             }
         }
-        let max = MAX_TILE_SCREENS * u64::from(width) * u64::from(height);
+        let screen = u64::from(width) * u64::from(height);
+        let max = MAX_TILE_SCREENS * screen;
         if tile_pixels > max {
             return Err(Error::UpdateTooLarge {
                 pixels: tile_pixels,
+                max,
+            });
+        }
+        let max = MAX_PAINT_SCREENS * screen;
+        if painted > max {
+            return Err(Error::UpdatePaintsTooMuch {
+                pixels: painted,
                 max,
             });
         }

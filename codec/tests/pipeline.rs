@@ -346,6 +346,32 @@ fn cheap_ops_that_would_decode_many_screens_are_refused_before_decoding() {
 }
 
 #[test]
+fn thousands_of_cheap_full_screen_fills_or_copies_are_refused_before_painting() {
+    // A few compressed bytes each on the wire; 65,536 of them would keep the viewer busy
+    // for a minute.
+    let screen = Rect::new(0, 0, W, H);
+    let fill = Op::Fill {
+        rect: screen,
+        colour: [1, 2, 3, 255],
+    };
+    let copy = Op::CopyRect {
+        src: Rect::new(0, 1, W, H - 1),
+        dst_x: 0,
+        dst_y: 0,
+    };
+    let (mut host, mut viewer) = pair();
+    viewer
+        .apply(&host.encode(&text_frame(W, H, 4).view()).unwrap())
+        .unwrap();
+    let before = Frame::from_view(&viewer.framebuffer());
+    for op in [fill, copy] {
+        let err = viewer.apply(&Update::new(vec![op; 9])).unwrap_err();
+        assert!(matches!(err, Error::UpdatePaintsTooMuch { .. }), "{err}");
+        assert!(viewer.framebuffer().data() == before.data());
+    }
+}
+
+#[test]
 fn a_cache_hit_whose_check_fails_is_refused_not_painted() {
     let (mut host, mut viewer) = pair();
     let editor = text_frame(W, H, 10);

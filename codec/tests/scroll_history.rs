@@ -109,8 +109,8 @@ fn without_the_history_scrolling_back_codes_the_rows_again() {
     assert!(back * 2 > down, "back {back} bytes, down {down}");
 }
 
-#[test]
-fn a_recall_whose_check_fails_is_refused_not_painted() {
+/// A session whose page was scrolled down to 400 in two steps, on both sides.
+fn scrolled_down() -> (HostEncoder, ViewerDecoder, Scroller) {
     let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
     let mut viewer = ViewerDecoder::new(W, H).unwrap();
     let mut scroller = Scroller::new();
@@ -118,6 +118,12 @@ fn a_recall_whose_check_fails_is_refused_not_painted() {
         let update = host.encode(&scroller.at(offset).view()).unwrap();
         viewer.apply(&update).unwrap();
     }
+    (host, viewer, scroller)
+}
+
+#[test]
+fn a_recall_whose_check_fails_is_refused_not_painted() {
+    let (mut host, mut viewer, mut scroller) = scrolled_down();
     let back = host.encode(&scroller.at(200).view()).unwrap();
     assert!(recalls(&back) > 0, "{:?}", back.ops);
     let before = viewer.framebuffer().data().to_vec();
@@ -146,14 +152,7 @@ fn a_recall_whose_check_fails_is_refused_not_painted() {
 
 #[test]
 fn a_keyframe_forgets_the_history_on_both_sides() {
-    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
-    let mut viewer = ViewerDecoder::new(W, H).unwrap();
-    let mut scroller = Scroller::new();
-    for offset in [0, 200, 400] {
-        viewer
-            .apply(&host.encode(&scroller.at(offset).view()).unwrap())
-            .unwrap();
-    }
+    let (mut host, mut viewer, mut scroller) = scrolled_down();
     host.request_refresh();
     let keyframe = host.encode(&scroller.at(400).view()).unwrap();
     assert!(keyframe.keyframe);

@@ -89,6 +89,34 @@ fn rows_another_copy_reads_are_kept_out_and_the_rest_joined_per_row() {
 }
 
 #[test]
+fn copies_that_overlap_or_crowd_an_update_cost_little() {
+    // A hostile update: the same scroll many times over is the scroll once.
+    let up = copy(Rect::new(64, 140, 320, 400), 64, 100);
+    let once = scrolled_out(std::slice::from_ref(&up));
+    assert_eq!(scrolled_out(&vec![up.clone(); MAX_SCROLL_COPIES]), once);
+    // Past the bound nothing is kept (on both sides, by the same rule): 65,536 copies cut
+    // into slivers would otherwise cost the viewer minutes.
+    let mut many = vec![up];
+    many.extend((0..65_535u32).map(|i| copy(Rect::new(i % 300, 33 + i % 500, 1, 1), i % 300, 32)));
+    assert!(scrolled_out(&many).is_empty());
+}
+
+#[test]
+fn intervals_subtract_at_both_ends_and_inside() {
+    let from = [(0, 10), (20, 30), (40, 50)];
+    assert_eq!(subtract(&from, &[]), from);
+    assert_eq!(
+        subtract(&from, &[(5, 22), (25, 26), (29, 45)]),
+        [(0, 5), (22, 25), (26, 29), (45, 50)]
+    );
+    assert_eq!(subtract(&from, &[(0, 50)]), []);
+    assert_eq!(
+        union(vec![(5, 9), (0, 3), (3, 4), (8, 12)]),
+        [(0, 4), (5, 12)]
+    );
+}
+
+#[test]
 fn the_store_evicts_the_oldest_rows_and_recall_checks_what_it_paints() {
     let frame = striped(128, 10, 0);
     let gone: Vec<Gone> = (0..10)
