@@ -14,8 +14,9 @@
 //! Both sides change the store by the same rule in the same order and empty it at a
 //! keyframe, so they agree without messages. The host's store may be smaller than the
 //! viewer's but not larger: eviction is oldest first, so every row the host holds, the viewer
-//! holds too. The host never recalls a row the viewer holds only approximately (pixels of a
-//! lossy AV1 tile): it stores them, to keep the ids in step, but marks them inexact.
+//! holds too. The host never recalls a row the viewer holds only approximately (pixels of an
+//! AV1 tile, hot or refined): it stores them, to keep the ids in step, but marks them
+//! inexact.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -465,7 +466,7 @@ pub(crate) fn scrolled_out(copies: &[Op]) -> Vec<Gone> {
 }
 
 /// The union of intervals `(start, end)`, sorted and disjoint.
-fn union(mut intervals: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+pub(crate) fn union(mut intervals: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     intervals.sort_unstable();
     let mut out: Vec<(u32, u32)> = Vec::with_capacity(intervals.len());
     for (start, end) in intervals {
@@ -478,7 +479,7 @@ fn union(mut intervals: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
 }
 
 /// `from` less `cut`, both sorted and disjoint.
-fn subtract(from: &[(u32, u32)], cut: &[(u32, u32)]) -> Vec<(u32, u32)> {
+pub(crate) fn subtract(from: &[(u32, u32)], cut: &[(u32, u32)]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut cuts = cut.iter().peekable();
     for &(mut start, end) in from {

@@ -440,13 +440,36 @@ impl HostEncoder {
         let mut budget = PROBE_BUDGET;
         for rect in planner::merge(dirty, planner::MAX_RECT_BLOCKS) {
             let pieces = self.find_pieces(frame, rect, returning, &mut budget)?;
-            if pieces.is_empty() {
-                continue;
-            }
+            let recalled: Vec<Rect> = pieces
+                .iter()
+                .filter_map(|piece| match *piece {
+                    Piece::Recalled { rect, .. } => Some(rect),
+                    Piece::Left(_) => None,
+                })
+                .collect();
+            // Blocks recalled in part leave their other rows to code as strips; blocks not
+            // recalled at all stay whole (so mixed text and photo is still split by block).
             for (col, row) in blocks_touched(rect) {
+                let block = dirty.block_rect(col, row);
+                let rows: Vec<(u32, u32)> = recalled
+                    .iter()
+                    .filter_map(|r| r.intersect(&block))
+                    .map(|r| (r.y, r.y + r.height))
+                    .collect();
+                if rows.is_empty() {
+                    continue;
+                }
                 dirty.set(col, row, false);
+                let whole = [(block.y, block.y + block.height)];
+                for (top, bottom) in history::subtract(&whole, &history::union(rows)) {
+                    left.push(Rect::new(block.x, top, block.width, bottom - top));
+                }
             }
-            take_pieces(frame, pieces, &mut ops, &mut left)?;
+            for piece in pieces {
+                if let Piece::Recalled { rect, first } = piece {
+                    ops.push(HostHistory::recall_op(frame, rect, first)?);
+                }
+            }
         }
         for rect in std::mem::take(residuals) {
             let pieces = self.find_pieces(frame, rect, returning, &mut budget)?;
