@@ -79,13 +79,16 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    /// The span holding columns `x..x + width`, and its pixels there.
+    /// The span holding columns `x..x + width`, and its pixels there. Spans run left to
+    /// right without touching, so the only candidate is the last one starting at or before
+    /// `x` (a binary search: a row may hold hundreds of spans, and a hostile update may
+    /// recall one row thousands of times).
     fn span(&self, x: u32, width: u32) -> Option<(&Span, &[u8])> {
-        self.spans.iter().find_map(|span| {
-            let start = x.checked_sub(span.x)? as usize * 4;
-            let pixels = span.pixels.get(start..start + width as usize * 4)?;
-            Some((span, pixels))
-        })
+        let after = self.spans.partition_point(|span| span.x <= x);
+        let span = &self.spans[after.checked_sub(1)?];
+        let start = (x - span.x) as usize * 4;
+        let pixels = span.pixels.get(start..start + width as usize * 4)?;
+        Some((span, pixels))
     }
 
     fn pixels(&self) -> usize {

@@ -117,6 +117,30 @@ fn intervals_subtract_at_both_ends_and_inside() {
 }
 
 #[test]
+fn a_row_of_many_spans_finds_the_one_that_holds_a_rect() {
+    let frame = striped(640, 1, 3);
+    // 200 spans of 2 pixels, 1 apart: 0..2, 3..5, ...
+    let spans: Vec<(u32, u32)> = (0..200).map(|i| (i * 3, 2)).collect();
+    let gone = [Gone {
+        y: 0,
+        up: true,
+        spans,
+    }];
+    let mut store = RowStore::new(HISTORY_PIXELS);
+    store.append(rows_of(&frame.view(), &gone, |_| true).unwrap(), |_, _| {});
+    let row = store.get(0).unwrap();
+    for x in [0, 1, 3, 300, 597, 598] {
+        let (span, pixels) = row.span(x, 1).unwrap();
+        assert_eq!(span.x, x - x % 3);
+        assert_eq!(pixels, &frame.view().row(0)[x as usize * 4..][..4]);
+    }
+    // A gap, a rect across a gap, and past the last span.
+    for (x, width) in [(2, 1), (1, 2), (599, 1), (700, 1)] {
+        assert!(row.span(x, width).is_none(), "{x} {width}");
+    }
+}
+
+#[test]
 fn the_store_evicts_the_oldest_rows_and_recall_checks_what_it_paints() {
     let frame = striped(128, 10, 0);
     let gone: Vec<Gone> = (0..10)
