@@ -412,7 +412,7 @@ pub(crate) fn scrolled_out(copies: &[Op]) -> Vec<Gone> {
         .collect();
     edges.sort_unstable();
     edges.dedup();
-    let rows_of = |rects: &mut dyn Iterator<Item = &Rect>| -> Vec<(u32, u32)> {
+    let row_union = |rects: &mut dyn Iterator<Item = &Rect>| -> Vec<(u32, u32)> {
         union(rects.map(|r| (r.y, r.y + r.height)).collect())
     };
     // Per slab and direction, the runs of rows lost: (x0, x1, top, bottom).
@@ -420,10 +420,10 @@ pub(crate) fn scrolled_out(copies: &[Op]) -> Vec<Gone> {
     for slab in edges.windows(2) {
         let (x0, x1) = (slab[0], slab[1]);
         let spans = |r: &&Rect| r.x <= x0 && x1 <= r.x + r.width;
-        let read = rows_of(&mut sources.iter().filter(spans));
+        let read = row_union(&mut sources.iter().filter(spans));
         for (up, runs) in [true, false].into_iter().zip(&mut lost) {
             let mut moved = written.iter().filter(|(_, u)| *u == up).map(|(r, _)| r);
-            let wrote = rows_of(&mut moved.by_ref().filter(spans));
+            let wrote = row_union(&mut moved.by_ref().filter(spans));
             runs.extend(
                 subtract(&wrote, &read)
                     .into_iter()

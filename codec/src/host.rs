@@ -505,11 +505,10 @@ impl HostEncoder {
             let found = self
                 .history
                 .find(frame, column, returning, &hints, budget)?;
-            if !found.is_empty() {
-                hints.clone_from(&found);
-            }
             if found.is_empty() {
                 columns.push(Piece::Left(column));
+            } else {
+                hints.clone_from(&found);
             }
             for piece in found {
                 match (columns.last_mut(), piece) {
