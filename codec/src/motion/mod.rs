@@ -115,8 +115,9 @@ impl Motion {
             });
             copies.extend(rects.into_iter().map(|(rect, from)| (rect, vector, from)));
         }
-        // Keep a copy only if no earlier copy wrote into its source; a split block that
-        // loses a part is coded whole.
+        let copies = in_safe_order(copies);
+        // Keep a copy only if no earlier copy wrote into its source (copies caught in a
+        // cycle); a split block that loses a part is coded whole.
         let mut kept: Vec<Op> = Vec::new();
         let mut used = Vec::new();
         let mut broken = vec![false; splits.len()];
@@ -189,6 +190,49 @@ impl Motion {
         }
         candidates
     }
+}
+
+/// `copies` (destination, vector, what it serves) reordered so that none writes into the
+/// source of a copy after it, each taken as early as that allows; where copies overwrite
+/// each other's sources in a cycle, the first left goes next.
+///
+/// One vector's rects need this too: a window dragged down and right is a big rect and thin
+/// strips at its edges, and sorted by row alone, a strip left of the window and lower than
+/// its top went first and wrote into the big rect's source, which was then dropped
+/// (measured on a real drag: 52 of 662 blocks copied instead of 568).
+fn in_safe_order<T>(copies: Vec<(Rect, Vector, T)>) -> Vec<(Rect, Vector, T)> {
+    let n = copies.len();
+    let sources: Vec<Rect> = copies
+        .iter()
+        .map(|(dst, v, _)| split::source(*dst, *v))
+        .collect();
+    // waits[i]: the copies whose sources copy i overwrites, still to be taken.
+    let mut waits: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pending = vec![0usize; n];
+    for (i, (dst, _, _)) in copies.iter().enumerate() {
+        for (j, src) in sources.iter().enumerate() {
+            if i != j && dst.intersect(src).is_some() {
+                waits[j].push(i);
+                pending[i] += 1;
+            }
+        }
+    }
+    let mut taken = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let free = |i: &usize| !taken[*i] && pending[*i] == 0;
+        let next = (0..n)
+            .find(free)
+            .or_else(|| (0..n).find(|&i| !taken[i]))
+            .unwrap_or(0);
+        taken[next] = true;
+        order.push(next);
+        for &i in &waits[next] {
+            pending[i] = pending[i].saturating_sub(1);
+        }
+    }
+    let mut slots: Vec<Option<(Rect, Vector, T)>> = copies.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// For each candidate, the dirty blocks it is the first to explain exactly.

@@ -222,6 +222,39 @@ fn a_window_dragged_both_ways_at_once_is_found() {
 }
 
 #[test]
+fn a_window_dragged_in_any_direction_over_a_busy_background_is_found() {
+    // Off the block grid over a background of its own, the window's copy is a big rect and
+    // strips at its edges; their order must not let one overwrite another's source (dragged
+    // down, a left strip went first and the big rect was dropped).
+    let window = page(400, 300, 11);
+    let background = page(1280, 720, 3);
+    let at = |x: u32, y: u32| {
+        let mut frame = background.clone();
+        show(&mut frame, &window, Rect::new(x, y, 400, 300), 0);
+        frame
+    };
+    for (dx, dy) in [
+        (14i32, 1i32),
+        (-14, 1),
+        (14, -1),
+        (-14, -1),
+        (5, 9),
+        (0, 12),
+    ] {
+        let (x, y) = (301, 203);
+        let base = at(x, y);
+        let new = at(x.saturating_add_signed(dx), y.saturating_add_signed(dy));
+        let (_, before, after, _) = detect_and_check(&mut Motion::default(), &base, &new);
+        assert!(
+            after.count() * 4 < before.count(),
+            "moved by ({dx}, {dy}): {} of {} still dirty",
+            after.count(),
+            before.count()
+        );
+    }
+}
+
+#[test]
 fn odd_frame_sizes_and_every_kind_of_move_stay_exact() {
     // Frames off the block grid (narrow right column, short bottom row of blocks), panes
     // reaching their edges, moved every way: nothing may panic, every cleared block must be
