@@ -21,6 +21,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 use crate::{FrameView, Op, Rect, BLOCK_SIZE};
 
 mod hits;
+pub(crate) mod parts;
 pub(crate) use hits::{choose, hit_ops, is_solid, Placed};
 
 /// Entries kept by default: four full 1080p screens of 32×32 blocks (with pixels, 32 MiB on
@@ -89,9 +90,42 @@ pub(crate) fn hit_cells(rect: Rect, first: u32, stride: u32) -> Option<Vec<(Rect
     Some(cells)
 }
 
+/// One part of a `CachePart` rect: the pixels it paints, where they lie within the entry's
+/// block, and the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub(crate) cell: Rect,
+    pub(crate) within: Rect,
+    pub(crate) id: u32,
+}
+
+/// The parts of a `CachePart` rect: its pieces in each grid block it touches, in raster
+/// order. `None` for an id past [`LAST_ID`].
+pub(crate) fn part_cells(rect: Rect, first: u32, stride: u32) -> Option<Vec<Part>> {
+    let (col0, row0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
+    let right = rect.right().div_ceil(u64::from(BLOCK_SIZE)) as u32;
+    let bottom = rect.bottom().div_ceil(u64::from(BLOCK_SIZE)) as u32;
+    let mut parts = Vec::new();
+    for row in row0..bottom {
+        for col in col0..right {
+            let block = Rect::new(col * BLOCK_SIZE, row * BLOCK_SIZE, BLOCK_SIZE, BLOCK_SIZE);
+            let cell = block.intersect(&rect)?;
+            let id = u64::from(first)
+                + u64::from(row - row0) * u64::from(stride)
+                + u64::from(col - col0);
+            parts.push(Part {
+                cell,
+                within: Rect::new(cell.x - block.x, cell.y - block.y, cell.width, cell.height),
+                id: u32::try_from(id).ok()?,
+            });
+        }
+    }
+    Some(parts)
+}
+
 /// What an op does to the cache, in op order.
 pub(crate) enum CacheEffect {
-    /// `Op::CacheHit`: these entries become the most recently used.
+    /// `Op::CacheHit` and `Op::CachePart`: these entries become the most recently used.
     Touch(Vec<u32>),
     /// `Fill` / `Palette` / `Recall`: these blocks' final pixels go in.
     Insert(Rect),
@@ -113,6 +147,18 @@ pub(crate) fn effect(op: &Op) -> CacheEffect {
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(_, id)| id)
+                .collect(),
+        ),
+        Op::CachePart {
+            rect,
+            first,
+            stride,
+            ..
+        } => CacheEffect::Touch(
+            part_cells(*rect, *first, *stride)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|part| part.id)
                 .collect(),
         ),
         Op::Fill { rect, .. } | Op::Palette { rect, .. } | Op::Recall { rect, .. } => {

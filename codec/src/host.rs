@@ -135,8 +135,9 @@ pub struct HostEncoder {
     palette: PaletteEncoder,
     av1: Av1Encoder,
     motion: Motion,
-    /// Mirror of the viewer's tile cache: which ids and keys it holds, in the same LRU order.
-    cache: TileCache<()>,
+    /// Mirror of the viewer's tile cache: the ids, keys and pixels it holds, in the same LRU
+    /// order (the pixels find the parts of blocks a moved window uncovers again).
+    cache: TileCache<Frame>,
     /// Per block: the cache ids of the pixels last placed there (hints for runs of hits).
     placed: Placed,
     /// Mirror of the viewer's scroll history.
@@ -300,6 +301,7 @@ impl HostEncoder {
         }
         let returning = Returning::of(&ops);
         ops.extend(self.recall(frame, returning, dirty, &mut residuals)?);
+        ops.extend(self.cache_parts(frame, &mut residuals)?);
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
         let hot = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
@@ -365,7 +367,8 @@ impl HostEncoder {
                             Some(key) => key,
                             None => key_of(&frame.sub(block)?),
                         };
-                        if let Some(id) = self.cache.insert(key, ()) {
+                        let pixels = Frame::from_view(&frame.sub(block)?);
+                        if let Some(id) = self.cache.insert(key, pixels) {
                             self.placed.record(index, id);
                         }
                     }
@@ -479,6 +482,26 @@ impl HostEncoder {
             take_pieces(frame, pieces, &mut ops, &mut left)?;
         }
         *residuals = left;
+        Ok(ops)
+    }
+
+    /// Replaces the parts of `residuals` that show again what the cache holds for their
+    /// blocks with `CachePart` ops; the rest stays to code.
+    fn cache_parts(&mut self, frame: &FrameView<'_>, residuals: &mut Vec<Rect>) -> Result<Vec<Op>> {
+        let mut ops = Vec::new();
+        if self.config.cache_blocks == 0 || residuals.is_empty() {
+            return Ok(ops);
+        }
+        let start = Instant::now();
+        let cols = self.config.width.div_ceil(BLOCK_SIZE);
+        let mut left = Vec::new();
+        for rect in std::mem::take(residuals) {
+            let (parts, rest) = cache::parts::find(&self.cache, &self.placed, frame, rect, cols)?;
+            ops.extend(parts);
+            left.extend(rest);
+        }
+        *residuals = left;
+        self.stats.cache += start.elapsed();
         Ok(ops)
     }
 

@@ -58,6 +58,21 @@ pub enum Op {
         /// a viewer whose cache went out of step finds out instead of painting wrong pixels.
         check: u32,
     },
+    /// Paint `rect` from the viewer's tile cache, each part from the block that lay at the same
+    /// place (what a moved window uncovers again). The rect is cut along the screen's 32-pixel
+    /// grid; the part in the grid block `r` rows and `c` columns from the one holding the
+    /// rect's top-left pixel is painted from entry `first + r * stride + c`, at the part's
+    /// offset within its grid block, which the entry must cover.
+    CachePart {
+        /// Target pixels.
+        rect: Rect,
+        /// Cache id of the top-left part.
+        first: u32,
+        /// Id step from one row of parts to the next.
+        stride: u32,
+        /// As [`Op::CacheHit`]'s, over the named entries in part order.
+        check: u32,
+    },
     /// Paint `rect` from the scroll history (rows that vertical copies pushed out of view,
     /// see `history`) as it was before this update: row `r` of the rect from stored row
     /// `first + r`, which must span the rect's columns.
@@ -80,6 +95,7 @@ impl Op {
             | Op::Palette { rect, .. }
             | Op::Av1 { rect, .. }
             | Op::CacheHit { rect, .. }
+            | Op::CachePart { rect, .. }
             | Op::Recall { rect, .. } => *rect,
             Op::CopyRect { src, dst_x, dst_y } => Rect::new(*dst_x, *dst_y, src.width, src.height),
         }
@@ -100,7 +116,10 @@ impl Op {
             Op::Fill { .. } => 4,
             Op::Palette { data, .. } => data.len(),
             Op::Av1 { data, .. } => data.len(),
-            Op::CopyRect { .. } | Op::CacheHit { .. } | Op::Recall { .. } => 0,
+            Op::CopyRect { .. }
+            | Op::CacheHit { .. }
+            | Op::CachePart { .. }
+            | Op::Recall { .. } => 0,
         }
     }
 }

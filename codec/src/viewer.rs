@@ -85,7 +85,11 @@ impl ViewerDecoder {
             painted += op.rect().area();
             if matches!(
                 op,
-                Op::Palette { .. } | Op::Av1 { .. } | Op::CacheHit { .. } | Op::Recall { .. }
+                Op::Palette { .. }
+                    | Op::Av1 { .. }
+                    | Op::CacheHit { .. }
+                    | Op::CachePart { .. }
+                    | Op::Recall { .. }
             ) {
                 tile_pixels += op.rect().area();
             }
@@ -184,29 +188,32 @@ impl ViewerDecoder {
                 check,
                 ..
             } => {
-                // A keyframe empties the cache before it applies: nothing in it may be named.
-                let cells = if keyframe {
-                    None
-                } else {
-                    cache::hit_cells(rect, *first, *stride)
-                };
-                let miss = |reason| Error::CacheMiss {
-                    first: *first,
-                    reason,
-                };
-                let cells = cells.ok_or(miss("ids past the last one"))?;
-                let mut tile = Frame::new(rect.width, rect.height)?;
-                let mut keys = Vec::with_capacity(cells.len());
-                for (cell, id) in cells {
-                    let (key, block) = self.cache.get(id).ok_or(miss("an id not held"))?;
-                    let at = Rect::new(cell.x - rect.x, cell.y - rect.y, cell.width, cell.height);
-                    tile.view_mut().sub_mut(at)?.copy_from(&block.view())?;
-                    keys.push(key);
-                }
-                if cache::check_of(keys.into_iter()) != *check {
-                    return Err(miss("content that fails the check"));
-                }
-                Paint::Tile(rect, tile)
+                let parts = cache::hit_cells(rect, *first, *stride).map(|cells| {
+                    cells
+                        .into_iter()
+                        .map(|(cell, id)| cache::Part {
+                            cell,
+                            within: Rect::new(0, 0, cell.width, cell.height),
+                            id,
+                        })
+                        .collect()
+                });
+                Paint::Tile(
+                    rect,
+                    self.cached_tile(rect, parts, *first, *check, keyframe, true)?,
+                )
+            }
+            Op::CachePart {
+                first,
+                stride,
+                check,
+                ..
+            } => {
+                let parts = cache::part_cells(rect, *first, *stride);
+                Paint::Tile(
+                    rect,
+                    self.cached_tile(rect, parts, *first, *check, keyframe, false)?,
+                )
             }
             Op::Recall { first, check, .. } => {
                 let mut tile = Frame::new(rect.width, rect.height)?;
@@ -222,6 +229,48 @@ impl ViewerDecoder {
                 Paint::Tile(rect, tile)
             }
         })
+    }
+
+    /// The tile of a `CacheHit` (`whole`: each entry has its part's size) or a `CachePart`
+    /// (each entry covers its part's place within the block): `parts` from the cache, checked
+    /// against `check`. `None` parts name ids past the last one.
+    fn cached_tile(
+        &self,
+        rect: Rect,
+        parts: Option<Vec<cache::Part>>,
+        first: u32,
+        check: u32,
+        keyframe: bool,
+        whole: bool,
+    ) -> Result<Frame> {
+        let miss = |reason| Error::CacheMiss { first, reason };
+        // A keyframe empties the cache before it applies: nothing in it may be named.
+        let parts = parts
+            .filter(|_| !keyframe)
+            .ok_or(miss("ids past the last one"))?;
+        let mut tile = Frame::new(rect.width, rect.height)?;
+        let mut keys = Vec::with_capacity(parts.len());
+        for part in parts {
+            let (key, block) = self.cache.get(part.id).ok_or(miss("an id not held"))?;
+            let fits = if whole {
+                (block.width(), block.height()) == (part.cell.width, part.cell.height)
+            } else {
+                part.within.fits_in(block.width(), block.height())
+            };
+            if !fits {
+                return Err(miss("an entry of another size than its part"));
+            }
+            let cell = part.cell;
+            let at = Rect::new(cell.x - rect.x, cell.y - rect.y, cell.width, cell.height);
+            tile.view_mut()
+                .sub_mut(at)?
+                .copy_from(&block.view().sub(part.within)?)?;
+            keys.push(key);
+        }
+        if cache::check_of(keys.into_iter()) != check {
+            return Err(miss("content that fails the check"));
+        }
+        Ok(tile)
     }
 }
 

@@ -70,6 +70,12 @@ fn update_every_op() -> HostMessage {
                     first: 0x0001_0203_0405,
                     check: 0x0607_0809,
                 },
+                Op::CachePart {
+                    rect: Rect::new(1644, 480, 9, 544),
+                    first: 0x0a0b,
+                    stride: 8,
+                    check: 0x0c0d_0e0f,
+                },
             ],
             keyframe: false,
         },
@@ -248,12 +254,12 @@ fn header_and_field_layout_is_as_documented() {
     let ack = std::fs::read(data_dir().join("viewer_ack.bin")).unwrap();
     assert_eq!(
         ack,
-        [b'M', b'K', 5, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        [b'M', b'K', 6, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
     );
     let hello = std::fs::read(data_dir().join("host_hello.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 5, 0x01, 0, 0, 0, 21,
+        b'M', b'K', 6, 0x01, 0, 0, 0, 21,
         0, 1,                   // protocol version
         0, 0, 0x07, 0x80,       // width 1920
         0, 0, 0x04, 0x38,       // height 1080

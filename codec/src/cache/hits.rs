@@ -26,6 +26,11 @@ impl Placed {
         }
     }
 
+    /// The ids placed at block `index`, newest first.
+    pub(crate) fn at(&self, index: usize) -> impl Iterator<Item = u32> + '_ {
+        self.0[index].iter().flatten().copied()
+    }
+
     pub(crate) fn clear(&mut self) {
         self.0.fill([None; PLACED_HISTORY]);
     }
@@ -60,11 +65,20 @@ pub(crate) fn choose<V>(
         .or_else(|| cache.find(key))
 }
 
-/// Groups the hit blocks of `map`'s grid (`ids[row * cols + col]`, content `keys` alike) into
-/// rects whose ids step by one along a row and by a common stride from row to row: one
-/// `CacheHit` each, in raster order of their top-left blocks.
-pub(crate) fn hit_ops(map: &DirtyMap, ids: &[Option<u32>], keys: &[Option<u64>]) -> Vec<Op> {
-    let (cols, rows) = (map.cols(), map.rows());
+/// A rect of grid cells whose ids step by one along a row and by `stride` from row to row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub(crate) col: u32,
+    pub(crate) row: u32,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) first: u32,
+    pub(crate) stride: u32,
+}
+
+/// Groups the cells of a `cols`×`rows` grid that name an id (`ids[row * cols + col]`) into
+/// [`Run`]s, in raster order of their top-left cells.
+pub(crate) fn runs(cols: u32, rows: u32, ids: &[Option<u32>]) -> Vec<Run> {
     let at = |col: u32, row: u32| (row * cols + col) as usize;
     let mut taken = vec![false; ids.len()];
     let free_id = |taken: &[bool], col: u32, row: u32| {
@@ -75,7 +89,7 @@ pub(crate) fn hit_ops(map: &DirtyMap, ids: &[Option<u32>], keys: &[Option<u64>])
             ids[i]
         }
     };
-    let mut ops = Vec::new();
+    let mut runs = Vec::new();
     for row in 0..rows {
         for col in 0..cols {
             let Some(first) = free_id(&taken, col, row) else {
@@ -105,30 +119,46 @@ pub(crate) fn hit_ops(map: &DirtyMap, ids: &[Option<u32>], keys: &[Option<u64>])
             {
                 height += 1;
             }
-            let stride = if height > 1 { stride } else { 0 };
-            let mut cell_keys = Vec::with_capacity((width * height) as usize);
             for r in row..row + height {
                 for c in col..col + width {
                     taken[at(c, r)] = true;
-                    cell_keys.extend(keys[at(c, r)]);
                 }
             }
-            let (top_left, bottom_right) = (
-                map.block_rect(col, row),
-                map.block_rect(col + width - 1, row + height - 1),
-            );
-            ops.push(Op::CacheHit {
+            runs.push(Run {
+                col,
+                row,
+                width,
+                height,
+                first,
+                stride: if height > 1 { stride } else { 0 },
+            });
+        }
+    }
+    runs
+}
+
+/// Groups the hit blocks of `map`'s grid (`ids[row * cols + col]`, content `keys` alike) into
+/// [`Run`]s: one `CacheHit` each, in raster order of their top-left blocks.
+pub(crate) fn hit_ops(map: &DirtyMap, ids: &[Option<u32>], keys: &[Option<u64>]) -> Vec<Op> {
+    let cols = map.cols();
+    runs(cols, map.rows(), ids)
+        .into_iter()
+        .map(|run| {
+            let cells = (run.row..run.row + run.height)
+                .flat_map(|r| (run.col..run.col + run.width).map(move |c| (r * cols + c) as usize));
+            let top_left = map.block_rect(run.col, run.row);
+            let bottom_right = map.block_rect(run.col + run.width - 1, run.row + run.height - 1);
+            Op::CacheHit {
                 rect: Rect::new(
                     top_left.x,
                     top_left.y,
                     bottom_right.right() as u32 - top_left.x,
                     bottom_right.bottom() as u32 - top_left.y,
                 ),
-                first,
-                stride,
-                check: check_of(cell_keys.into_iter()),
-            });
-        }
-    }
-    ops
+                first: run.first,
+                stride: run.stride,
+                check: check_of(cells.filter_map(|i| keys[i])),
+            }
+        })
+        .collect()
 }

@@ -13,6 +13,7 @@ const TAG_AV1: u8 = 0x03;
 const TAG_COPY_RECT: u8 = 0x04;
 const TAG_CACHE_HIT: u8 = 0x05;
 const TAG_RECALL: u8 = 0x06;
+const TAG_CACHE_PART: u8 = 0x07;
 
 /// Bytes of the smallest entry (tag, a rect of one-byte varints, two one-byte fields): bounds
 /// the op count by the bytes present, so a tiny table cannot make the reader reserve a huge
@@ -20,7 +21,8 @@ const TAG_RECALL: u8 = 0x06;
 const MIN_ENTRY_LEN: usize = 1 + 4 + 2;
 
 /// Largest table: the head (two 10-byte varints, a 3-byte count) and the largest entry (a
-/// `CacheHit`: tag, a rect of 3-byte varints, two 5-byte varints and a u32) per op.
+/// `CacheHit` or `CachePart`: tag, a rect of 3-byte varints, two 5-byte varints and a u32)
+/// per op.
 pub(super) const MAX_TABLE_LEN: usize = 23 + MAX_OPS_PER_UPDATE as usize * (1 + 12 + 10 + 4);
 
 /// The sequence and capture time of the stream's previous table, which the next one is
@@ -134,9 +136,17 @@ fn write_entry(op: &Op, at: &mut (u32, u32), out: &mut Vec<u8>) -> Result<()> {
         } => {
             out.push(TAG_CACHE_HIT);
             put_rect(out, "CacheHit", *rect, at)?;
-            put_varint(out, (*first).into());
-            put_varint(out, (*stride).into());
-            out.extend_from_slice(&check.to_be_bytes());
+            put_ids(out, *first, *stride, *check);
+        }
+        Op::CachePart {
+            rect,
+            first,
+            stride,
+            check,
+        } => {
+            out.push(TAG_CACHE_PART);
+            put_rect(out, "CachePart", *rect, at)?;
+            put_ids(out, *first, *stride, *check);
         }
         Op::Recall { rect, first, check } => {
             out.push(TAG_RECALL);
@@ -185,6 +195,12 @@ fn read_entry(t: &mut Reader<'_>, payloads: &mut Reader<'_>, at: &mut (u32, u32)
             stride: read_u32(t, "CacheHit id stride")?,
             check: t.u32("CacheHit check")?,
         },
+        TAG_CACHE_PART => Op::CachePart {
+            rect: read_rect(t, "CachePart", at)?,
+            first: read_u32(t, "CachePart first id")?,
+            stride: read_u32(t, "CachePart id stride")?,
+            check: t.u32("CachePart check")?,
+        },
         TAG_RECALL => Op::Recall {
             rect: read_rect(t, "Recall", at)?,
             first: t.varint("Recall first row id")?,
@@ -194,8 +210,8 @@ fn read_entry(t: &mut Reader<'_>, payloads: &mut Reader<'_>, at: &mut (u32, u32)
             return Err(Error::WireInvalid {
                 what: "op tag",
                 value: tag.into(),
-                expected: "0x01 Fill, 0x02 Palette, 0x03 Av1, 0x04 CopyRect, 0x05 CacheHit or \
-                           0x06 Recall",
+                expected: "0x01 Fill, 0x02 Palette, 0x03 Av1, 0x04 CopyRect, 0x05 CacheHit, \
+                           0x06 Recall or 0x07 CachePart",
             })
         }
     })
@@ -288,6 +304,13 @@ fn check_copy_dst(src: Rect, dst_x: u32, dst_y: u32) -> Result<()> {
 }
 
 /// LEB128: seven bits per byte, low bits first, the top bit set on all but the last byte.
+/// The ids and check of a `CacheHit` or `CachePart`.
+fn put_ids(out: &mut Vec<u8>, first: u32, stride: u32, check: u32) {
+    put_varint(out, first.into());
+    put_varint(out, stride.into());
+    out.extend_from_slice(&check.to_be_bytes());
+}
+
 fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push(value as u8 | 0x80);

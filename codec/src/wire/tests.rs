@@ -97,6 +97,12 @@ fn every_op() -> Vec<Op> {
             first: u64::MAX,
             check: 0x89ab_cdef,
         },
+        Op::CachePart {
+            rect,
+            first: 7,
+            stride: 0,
+            check: 0x7654_3210,
+        },
     ]
 }
 
@@ -158,7 +164,7 @@ fn bad_headers_fail_before_the_payload_arrives() {
     bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 1; expected 5"
+        "wire: unsupported version 1; expected 6"
     );
 }
 
@@ -315,8 +321,18 @@ fn table_entry(op: &Op, out: &mut Vec<u8>, payloads: &mut Vec<u8>) {
             first,
             stride,
             check,
+        }
+        | Op::CachePart {
+            rect: r,
+            first,
+            stride,
+            check,
         } => {
-            out.push(5);
+            out.push(if matches!(op, Op::CacheHit { .. }) {
+                5
+            } else {
+                7
+            });
             rect(out, *r);
             varint(out, (*first).into());
             varint(out, (*stride).into());

@@ -1,0 +1,141 @@
+//! A window dragged across the screen: its uncovered trail comes back from the tile cache in
+//! parts (`CachePart`), bit-exact, and a viewer whose cache disagrees refuses it.
+
+mod common;
+
+use common::{text_frame, Rng};
+use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
+
+const W: u32 = 1280;
+const H: u32 = 720;
+
+/// A patterned wallpaper: every pixel one of 40 colours, at random. Lossless as a palette
+/// (few colours per block) but costly to code: what the window uncovers is worth recalling.
+fn wallpaper() -> Frame {
+    let mut rng = Rng(77);
+    let colours: Vec<[u8; 4]> = (0..40)
+        .map(|_| [rng.below(256) as u8, rng.below(256) as u8, 90, 255])
+        .collect();
+    let data = (0..W * H)
+        .flat_map(|_| colours[rng.below(40) as usize])
+        .collect();
+    Frame::from_vec(data, W, H).unwrap()
+}
+
+/// The desktop with the window's top-left corner at (`x`, `y`).
+fn desktop(background: &Frame, window: &Frame, x: u32, y: u32) -> Frame {
+    let mut frame = background.clone();
+    let area = Rect::new(x, y, window.width(), window.height());
+    frame
+        .view_mut()
+        .sub_mut(area)
+        .unwrap()
+        .copy_from(&window.view())
+        .unwrap();
+    frame
+}
+
+fn wire_len(update: &Update) -> usize {
+    let mut out = Vec::new();
+    let message = UpdateMessage {
+        sequence: 1,
+        capture_us: 0,
+        update: update.clone(),
+    };
+    HostMessage::Update(message).encode(&mut out).unwrap();
+    out.len()
+}
+
+/// Where the window is at each step: off the block grid, dragged right and down, then back
+/// over its own trail (which it uncovers again: the wallpaper of the first frame).
+fn path() -> impl Iterator<Item = (u32, u32)> {
+    (0..40u32).map(|step| {
+        let out = step.min(20);
+        let back = step.saturating_sub(20);
+        (101 + 15 * out - 15 * back, 83 + 2 * out - 2 * back)
+    })
+}
+
+/// Drags the window over the wallpaper along [`path`], checking the viewer against the
+/// source after every update. Returns the updates.
+fn drag(cache_blocks: usize) -> Vec<Update> {
+    let config = HostConfig {
+        cache_blocks,
+        ..HostConfig::new(W, H)
+    };
+    let mut host = HostEncoder::new(config).unwrap();
+    let mut viewer = ViewerDecoder::with_cache_blocks(W, H, cache_blocks).unwrap();
+    let (background, window) = (wallpaper(), text_frame(400, 300, 21));
+    let mut updates = Vec::new();
+    for (step, (x, y)) in path().enumerate() {
+        let frame = desktop(&background, &window, x, y);
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        assert!(
+            viewer.framebuffer().data() == frame.data(),
+            "step {step}: the viewer differs from the source"
+        );
+        updates.push(update);
+    }
+    updates
+}
+
+#[test]
+fn a_dragged_window_uncovers_what_lay_under_it_from_the_cache() {
+    let with = drag(HostConfig::new(W, H).cache_blocks);
+    let without = drag(0);
+    let parts = with.iter().flat_map(|u| &u.ops);
+    assert!(parts.clone().any(|op| matches!(op, Op::CachePart { .. })));
+    // On the way back, what the window uncovers is the first frame's wallpaper.
+    let back = |updates: &[Update]| updates[21..].iter().map(wire_len).sum::<usize>();
+    let (cached, coded) = (back(&with), back(&without));
+    assert!(
+        cached * 2 <= coded,
+        "the way back cost {cached} bytes from the cache, {coded} coded again"
+    );
+}
+
+#[test]
+fn a_cache_part_the_viewer_cannot_match_is_refused_not_painted() {
+    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
+    let mut viewer = ViewerDecoder::new(W, H).unwrap();
+    let (background, window) = (wallpaper(), text_frame(400, 300, 21));
+    // The first steps uncover what the window hid in the first frame; later ones what it
+    // covered since.
+    let (update, frame) = path()
+        .find_map(|(x, y)| {
+            let frame = desktop(&background, &window, x, y);
+            let update = host.encode(&frame.view()).unwrap();
+            let has_part = update
+                .ops
+                .iter()
+                .any(|op| matches!(op, Op::CachePart { .. }));
+            if !has_part {
+                viewer.apply(&update).unwrap();
+            }
+            has_part.then_some((update, frame))
+        })
+        .expect("the uncovered trail comes from the cache");
+    let part = update
+        .ops
+        .iter()
+        .position(|op| matches!(op, Op::CachePart { .. }))
+        .unwrap();
+    let before = viewer.framebuffer().data().to_vec();
+    for tamper in [0u32, 1] {
+        let mut bad = update.clone();
+        let Op::CachePart { first, check, .. } = &mut bad.ops[part] else {
+            unreachable!()
+        };
+        match tamper {
+            0 => *check ^= 1,
+            _ => *first = u32::MAX - 1,
+        }
+        let err = viewer.apply(&bad).unwrap_err();
+        assert!(matches!(err, Error::CacheMiss { .. }), "{err}");
+        assert!(viewer.framebuffer().data() == before.as_slice());
+    }
+    viewer.apply(&update).unwrap();
+    assert!(viewer.framebuffer().data() == frame.data());
+}
