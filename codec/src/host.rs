@@ -663,7 +663,11 @@ impl HostEncoder {
         ops: &mut Vec<Op>,
         natural: &mut Vec<Rect>,
     ) -> Result<()> {
-        let class = classify(&frame.sub(rect)?, self.config.max_palette_colours);
+        // Only whole blocks: a strip a few rows high has no row above for most of its pixels.
+        let class = match classify(&frame.sub(rect)?, self.config.max_palette_colours) {
+            Class::Palette(p) if whole_blocks && p.looks_natural() => Class::Natural,
+            class => class,
+        };
         if self.push_lossless(rect, class, ops)? {
             return Ok(());
         }
@@ -691,7 +695,8 @@ impl HostEncoder {
                 let block = mask.block_rect(col, row);
                 let class = match classify(&frame.sub(block)?, self.palette_limit(block)) {
                     Class::Palette(p)
-                        if p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p) =>
+                        if p.looks_natural()
+                            || p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p) =>
                     {
                         Class::Natural
                     }
