@@ -57,9 +57,12 @@ impl Default for Av1Config {
     /// (8–32, 16–32, 16–64) were 1.2–2× slower for ≤5% fewer bytes. Hot: speed 10,
     /// quantizer 150: on the `video` scene (960×540 of moving texture, `meekijk bench`)
     /// quantizer 120/150/170 gave 13.9/5.8/3.6 Mbit/s at 41.7/39.7/38.7 dB frame PSNR, and
-    /// 150 keeps photo tiles above the 38 dB bar. Refined: speed 8, quantizer 15 (45.7 dB, 5.5 KB);
+    /// 150 keeps photo tiles above the 38 dB bar. Refined: quantizer 15 (45.7 dB, 5.5 KB);
     /// 45 dB needs ≤ 20 on other crops because the 8-bit YUV round trip alone caps photo
-    /// content near 48 dB.
+    /// content near 48 dB. Refined at speed 10, not 8: on real recordings (session 7) a
+    /// frame refining 64 blocks took 65–110 ms at speed 8 and held up whatever changed next;
+    /// speed 10 cut the host's p95 from 207 to 62 ms (photo-page-scroll) and 160 to 64 ms
+    /// (window-drag-photo) for 7 % and 1 % more bytes, the same PSNR within 0.1 dB.
     fn default() -> Self {
         Self {
             chroma: Chroma::Yuv444,
@@ -69,7 +72,7 @@ impl Default for Av1Config {
                 partition: None,
             },
             refined: Av1Preset {
-                speed: 8,
+                speed: 10,
                 quantizer: 15,
                 partition: None,
             },
