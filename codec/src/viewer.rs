@@ -14,7 +14,8 @@ use crate::{compositor, Error, Frame, FrameView, Op, Rect, Result, Update};
 const MAX_TILE_SCREENS: u64 = 4;
 
 /// Pixels one update may paint in all, in screens: fills, copies and tiles of a real update
-/// cover the screen about once; the bound keeps a hostile one to milliseconds of work.
+/// cover the screen about once; the bound keeps a hostile one to ~0.1 s of work at 1080p
+/// (seconds at the largest screen the wire allows, 16384², where one screen is 1 GiB).
 const MAX_PAINT_SCREENS: u64 = 8;
 
 /// The viewer side of the pipeline. See the module docs.
@@ -245,9 +246,10 @@ impl ViewerDecoder {
     ) -> Result<Frame> {
         let miss = |reason| Error::CacheMiss { first, reason };
         // A keyframe empties the cache before it applies: nothing in it may be named.
-        let parts = parts
-            .filter(|_| !keyframe)
-            .ok_or(miss("ids past the last one"))?;
+        if keyframe {
+            return Err(miss("an entry named by a keyframe"));
+        }
+        let parts = parts.ok_or(miss("ids past the last one"))?;
         let mut tile = Frame::new(rect.width, rect.height)?;
         let mut keys = Vec::with_capacity(parts.len());
         for part in parts {
