@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{text_frame, Rng};
-use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use common::{text_frame, wire_len, Rng};
 use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
 
 const W: u32 = 1280;
@@ -39,17 +38,6 @@ fn desktop(background: &Frame, window: &Frame, x: u32, y: u32) -> Frame {
         .copy_from(&window.view())
         .unwrap();
     frame
-}
-
-fn wire_len(update: &Update) -> usize {
-    let mut out = Vec::new();
-    let message = UpdateMessage {
-        sequence: 1,
-        capture_us: 0,
-        update: update.clone(),
-    };
-    HostMessage::Update(message).encode(&mut out).unwrap();
-    out.len()
 }
 
 /// Where the window is at each step: off the block grid, dragged right and down, then back

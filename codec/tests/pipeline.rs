@@ -3,9 +3,8 @@
 mod common;
 
 use bytes::Bytes;
-use common::{glyph, paint_photo, text_frame};
+use common::{glyph, paint_photo, text_frame, wire_len};
 use meekijk_codec::metrics::psnr;
-use meekijk_codec::wire::{HostMessage, UpdateMessage};
 use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
 
 const W: u32 = 1280;
@@ -16,19 +15,6 @@ fn pair() -> (HostEncoder, ViewerDecoder) {
         HostEncoder::new(HostConfig::new(W, H)).unwrap(),
         ViewerDecoder::new(W, H).unwrap(),
     )
-}
-
-/// Bytes of `update` on the wire.
-fn wire_len(update: &Update) -> usize {
-    let mut out = Vec::new();
-    HostMessage::Update(UpdateMessage {
-        sequence: 1,
-        capture_us: 0,
-        update: update.clone(),
-    })
-    .encode(&mut out)
-    .unwrap();
-    out.len()
 }
 
 fn region_psnr(a: &Frame, viewer: &ViewerDecoder, rect: Rect) -> f64 {

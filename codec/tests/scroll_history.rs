@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{paint_photo, text_frame};
+use common::{paint_photo, text_frame, wire_len};
 use meekijk_codec::metrics::psnr;
-use meekijk_codec::wire::{HostMessage, UpdateMessage};
 use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
 
 const W: u32 = 1280;
@@ -39,17 +38,6 @@ impl Scroller {
             .unwrap();
         &self.frame
     }
-}
-
-fn wire_len(update: &Update) -> usize {
-    let mut out = Vec::new();
-    let message = UpdateMessage {
-        sequence: 1,
-        capture_us: 0,
-        update: update.clone(),
-    };
-    HostMessage::Update(message).encode(&mut out).unwrap();
-    out.len()
 }
 
 fn recalls(update: &Update) -> usize {

@@ -2,7 +2,20 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use meekijk_codec::{Frame, Rect};
+use meekijk_codec::wire::{HostMessage, UpdateMessage};
+use meekijk_codec::{Frame, Rect, Update};
+
+/// Bytes of `update` on the wire (one message, its op table uncompressed).
+pub fn wire_len(update: &Update) -> usize {
+    let mut out = Vec::new();
+    let message = UpdateMessage {
+        sequence: 1,
+        capture_us: 0,
+        update: update.clone(),
+    };
+    HostMessage::Update(message).encode(&mut out).unwrap();
+    out.len()
+}
 
 /// Seeded xorshift.
 pub struct Rng(pub u64);
