@@ -23,7 +23,8 @@ pub(crate) fn find(
     let (col0, row0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
     let width = rect.right().div_ceil(u64::from(BLOCK_SIZE)) as u32 - col0;
     let height = rect.bottom().div_ceil(u64::from(BLOCK_SIZE)) as u32 - row0;
-    // The grid blocks `rect` touches, as parts of `rect` (row-major within that grid).
+    // The grid block `col` blocks right of and `row` below the one holding `rect`'s top-left
+    // pixel (the rect touches `width`×`height` of them).
     let block = |col: u32, row: u32| {
         let (x, y) = ((col0 + col) * BLOCK_SIZE, (row0 + row) * BLOCK_SIZE);
         Rect::new(x, y, BLOCK_SIZE, BLOCK_SIZE)

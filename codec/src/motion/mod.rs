@@ -199,7 +199,7 @@ impl Motion {
 /// One vector's rects need this too: a window dragged down and right is a big rect and thin
 /// strips at its edges, and sorted by row alone, a strip left of the window and lower than
 /// its top went first and wrote into the big rect's source, which was then dropped
-/// (measured on a real drag: 52 of 662 blocks copied instead of 568).
+/// (measured on a real drag: 52 of 662 changed blocks copied instead of 591).
 fn in_safe_order<T>(copies: Vec<(Rect, Vector, T)>) -> Vec<(Rect, Vector, T)> {
     let n = copies.len();
     let sources: Vec<Rect> = copies
