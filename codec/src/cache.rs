@@ -123,6 +123,35 @@ pub(crate) fn part_cells(rect: Rect, first: u32, stride: u32) -> Option<Vec<Part
     Some(parts)
 }
 
+/// What a `CacheHit` or `CachePart` paints, part by part (a hit's parts are whole entries);
+/// `None` for an id past [`LAST_ID`] and for other ops.
+pub(crate) fn named_parts(op: &Op) -> Option<Vec<Part>> {
+    match *op {
+        Op::CacheHit {
+            rect,
+            first,
+            stride,
+            ..
+        } => hit_cells(rect, first, stride).map(|cells| {
+            cells
+                .into_iter()
+                .map(|(cell, id)| Part {
+                    cell,
+                    within: Rect::new(0, 0, cell.width, cell.height),
+                    id,
+                })
+                .collect()
+        }),
+        Op::CachePart {
+            rect,
+            first,
+            stride,
+            ..
+        } => part_cells(rect, first, stride),
+        _ => None,
+    }
+}
+
 /// What an op does to the cache, in op order.
 pub(crate) enum CacheEffect {
     /// `Op::CacheHit` and `Op::CachePart`: these entries become the most recently used.
@@ -133,29 +162,12 @@ pub(crate) enum CacheEffect {
     None,
 }
 
-/// The cache rule for one op (a `CacheHit` whose ids overflow touches nothing; the viewer
+/// The cache rule for one op (a cache op whose ids overflow touches nothing; the viewer
 /// refuses it before).
 pub(crate) fn effect(op: &Op) -> CacheEffect {
     match op {
-        Op::CacheHit {
-            rect,
-            first,
-            stride,
-            ..
-        } => CacheEffect::Touch(
-            hit_cells(*rect, *first, *stride)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(_, id)| id)
-                .collect(),
-        ),
-        Op::CachePart {
-            rect,
-            first,
-            stride,
-            ..
-        } => CacheEffect::Touch(
-            part_cells(*rect, *first, *stride)
+        Op::CacheHit { .. } | Op::CachePart { .. } => CacheEffect::Touch(
+            named_parts(op)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|part| part.id)

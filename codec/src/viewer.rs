@@ -183,37 +183,12 @@ impl ViewerDecoder {
                 self.av1.decode_into(data, &mut tile.view_mut())?;
                 Paint::Tile(rect, tile)
             }
-            Op::CacheHit {
-                first,
-                stride,
-                check,
-                ..
-            } => {
-                let parts = cache::hit_cells(rect, *first, *stride).map(|cells| {
-                    cells
-                        .into_iter()
-                        .map(|(cell, id)| cache::Part {
-                            cell,
-                            within: Rect::new(0, 0, cell.width, cell.height),
-                            id,
-                        })
-                        .collect()
-                });
+            Op::CacheHit { first, check, .. } | Op::CachePart { first, check, .. } => {
+                let whole = matches!(op, Op::CacheHit { .. });
+                let parts = cache::named_parts(op);
                 Paint::Tile(
                     rect,
-                    self.cached_tile(rect, parts, *first, *check, keyframe, true)?,
-                )
-            }
-            Op::CachePart {
-                first,
-                stride,
-                check,
-                ..
-            } => {
-                let parts = cache::part_cells(rect, *first, *stride);
-                Paint::Tile(
-                    rect,
-                    self.cached_tile(rect, parts, *first, *check, keyframe, false)?,
+                    self.cached_tile(rect, parts, *first, *check, keyframe, whole)?,
                 )
             }
             Op::Recall { first, check, .. } => {

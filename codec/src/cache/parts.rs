@@ -66,9 +66,10 @@ pub(crate) fn find(
     let ops = runs(width, height, &ids)
         .into_iter()
         .filter_map(|run| {
+            let top_left = block(run.col, run.row);
             let blocks = Rect::new(
-                block(run.col, run.row).x,
-                block(run.col, run.row).y,
+                top_left.x,
+                top_left.y,
                 run.width * BLOCK_SIZE,
                 run.height * BLOCK_SIZE,
             );
