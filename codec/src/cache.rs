@@ -2,10 +2,10 @@
 //!
 //! Host and viewer each keep one, and change it by the same rule in the same order, so they
 //! agree without messages: after an update, every grid block lying wholly inside a `Fill`,
-//! `Palette` or `Recall` op (exact pixels on both sides) is inserted under the next serial
-//! id, in raster order within the op; every cell of a `CacheHit` touches its entry; the least
-//! recently used entry goes when the cache is full; a keyframe empties the cache and
-//! restarts the ids.
+//! `Palette` or `Recall` op (exact pixels on both sides) or a near-lossless `Av1` op (see
+//! [`KEPT_AV1_QUANTIZER`]) is inserted under the next serial id, in raster order within the
+//! op; every cell of a `CacheHit` touches its entry; the least recently used entry goes when
+//! the cache is full; a keyframe empties the cache and restarts the ids.
 //!
 //! Ids rather than content keys go on the wire because ids inserted together are consecutive:
 //! a screen seen before comes back as a few rects of `first + row * stride + col` ids, a few
@@ -13,12 +13,18 @@
 //! of its pixels: the host finds entries by key, and a `CacheHit` carries a check over the
 //! keys it names, so a viewer whose cache went out of step reports an error and asks for a
 //! refresh — it never paints wrong pixels silently.
+//!
+//! An AV1 block is kept as the viewer decoded it, which the host does not know without
+//! decoding: its key is derived from the op's data instead ([`decoded_key`]), and the host
+//! finds it by the key of the source pixels it stands for. A hit on it shows the viewer
+//! what it showed for those pixels before, near them and not equal (photo wallpaper that a
+//! moved window uncovers, a photo on a page switched back to).
 
 use std::collections::{BTreeMap, HashMap};
 
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, Xxh3};
 
-use crate::{FrameView, Op, Rect, BLOCK_SIZE};
+use crate::{Frame, FrameView, Op, Rect, BLOCK_SIZE};
 
 mod hits;
 pub(crate) mod parts;
@@ -41,6 +47,26 @@ pub(crate) fn key_of(view: &FrameView<'_>) -> u64 {
         hasher.update(view.row(y));
     }
     hasher.digest()
+}
+
+/// AV1 ops at this base quantizer or finer insert their whole blocks: near-lossless tiles
+/// (the refined preset, 15) are what a still photo ends as. Coarser ones (hot, 150) are
+/// replaced by refinement once still, and a video would push everything else out of the
+/// cache within seconds (a 960×540 video is ~500 blocks a frame).
+pub const KEPT_AV1_QUANTIZER: u8 = 63;
+
+/// The key of `block` of a kept AV1 op over `rect` whose data hashes to `data_key`: both
+/// sides derive it from the wire, and equal keys mean equal decoded pixels (AV1 decoding is
+/// exact).
+pub(crate) fn decoded_key(data_key: u64, rect: Rect, block: Rect) -> u64 {
+    let place = [
+        block.x - rect.x,
+        block.y - rect.y,
+        block.width,
+        block.height,
+    ];
+    let bytes: Vec<u8> = place.iter().flat_map(|v| v.to_le_bytes()).collect();
+    xxh3_64_with_seed(&bytes, data_key)
 }
 
 /// The check of a `CacheHit`: the low 32 bits of xxh3-64 over the named entries' keys (in
@@ -156,9 +182,11 @@ pub(crate) fn named_parts(op: &Op) -> Option<Vec<Part>> {
 pub(crate) enum CacheEffect {
     /// `Op::CacheHit` and `Op::CachePart`: these entries become the most recently used.
     Touch(Vec<u32>),
-    /// `Fill` / `Palette` / `Recall`: these blocks' final pixels go in.
-    Insert(Rect),
-    /// Ops whose pixels are not exact on both sides (AV1) or only move pixels (CopyRect).
+    /// `Fill` / `Palette` / `Recall` (`decoded: None`, keyed by their pixels) and kept `Av1`
+    /// ops (keyed by [`decoded_key`] of their data's xxh3-64): the whole blocks of `rect`
+    /// go in with their final pixels.
+    Insert { rect: Rect, decoded: Option<u64> },
+    /// Coarse AV1 tiles (see [`KEPT_AV1_QUANTIZER`]) and copies (they only move pixels).
     None,
 }
 
@@ -174,26 +202,49 @@ pub(crate) fn effect(op: &Op) -> CacheEffect {
                 .collect(),
         ),
         Op::Fill { rect, .. } | Op::Palette { rect, .. } | Op::Recall { rect, .. } => {
-            CacheEffect::Insert(*rect)
+            CacheEffect::Insert {
+                rect: *rect,
+                decoded: None,
+            }
         }
-        _ => CacheEffect::None,
+        Op::Av1 {
+            rect,
+            quality,
+            data,
+        } if *quality <= KEPT_AV1_QUANTIZER => CacheEffect::Insert {
+            rect: *rect,
+            decoded: Some(xxh3_64(data)),
+        },
+        Op::Av1 { .. } | Op::CopyRect { .. } => CacheEffect::None,
     }
+}
+
+/// What the host keeps of an entry: the source pixels it stands for, and whether the viewer
+/// holds exactly those (false: as an AV1 tile of them decoded).
+#[derive(Debug)]
+pub(crate) struct Held {
+    pub(crate) pixels: Frame,
+    pub(crate) exact: bool,
 }
 
 #[derive(Debug)]
 struct Entry<V> {
+    /// The key both sides agree on (what a hit's check covers).
     key: u64,
+    /// The key the host finds the entry by: of the source pixels it stands for (`key`
+    /// itself but for kept AV1 blocks).
+    found_by: u64,
     age: u64,
     value: V,
 }
 
 /// A bounded LRU of entries by serial id, each with its content key and a `V` (the pixels on
-/// the viewer, nothing on the host). Several entries may hold the same key.
+/// the viewer, [`Held`] on the host). Several entries may hold the same key.
 #[derive(Debug)]
 pub(crate) struct TileCache<V> {
     capacity: usize,
     entries: HashMap<u32, Entry<V>>,
-    /// Key → the newest live entry holding it.
+    /// Found-by key → the newest live entry holding it.
     newest: HashMap<u64, u32>,
     /// Use tick → id, oldest first.
     by_age: BTreeMap<u64, u32>,
@@ -218,14 +269,16 @@ impl<V> TileCache<V> {
         self.entries.get(&id).map(|e| (e.key, &e.value))
     }
 
-    /// True when entry `id` is live and holds `key`.
-    pub(crate) fn holds(&self, id: u32, key: u64) -> bool {
-        self.entries.get(&id).is_some_and(|e| e.key == key)
+    /// True when entry `id` is live and found by `found_by`.
+    pub(crate) fn holds(&self, id: u32, found_by: u64) -> bool {
+        self.entries
+            .get(&id)
+            .is_some_and(|e| e.found_by == found_by)
     }
 
-    /// The newest live entry holding `key`.
-    pub(crate) fn find(&self, key: u64) -> Option<u32> {
-        self.newest.get(&key).copied()
+    /// The newest live entry found by `found_by`.
+    pub(crate) fn find(&self, found_by: u64) -> Option<u32> {
+        self.newest.get(&found_by).copied()
     }
 
     /// Ids still free before [`LAST_ID`].
@@ -248,12 +301,18 @@ impl<V> TileCache<V> {
     /// Inserts `value` with content `key` under the next id, evicting the least recently used
     /// entry when full. Returns the id; `None` when the cache is off or out of ids.
     pub(crate) fn insert(&mut self, key: u64, value: V) -> Option<u32> {
+        self.insert_found_by(key, key, value)
+    }
+
+    /// As [`insert`](Self::insert), for an entry the host finds by another key than the one
+    /// both sides agree on (a kept AV1 block, by its source pixels).
+    pub(crate) fn insert_found_by(&mut self, key: u64, found_by: u64, value: V) -> Option<u32> {
         if self.capacity == 0 || self.next_id == LAST_ID {
             return None;
         }
         if self.entries.len() >= self.capacity {
             if let Some((_, old)) = self.by_age.pop_first() {
-                let evicted = self.entries.remove(&old).map(|e| e.key);
+                let evicted = self.entries.remove(&old).map(|e| e.found_by);
                 if let Some(key) = evicted.filter(|k| self.newest.get(k) == Some(&old)) {
                     self.newest.remove(&key);
                 }
@@ -263,9 +322,17 @@ impl<V> TileCache<V> {
         self.next_id += 1;
         self.tick += 1;
         let age = self.tick;
-        self.entries.insert(id, Entry { key, age, value });
+        self.entries.insert(
+            id,
+            Entry {
+                key,
+                found_by,
+                age,
+                value,
+            },
+        );
         self.by_age.insert(age, id);
-        self.newest.insert(key, id);
+        self.newest.insert(found_by, id);
         Some(id)
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::{self, key_of, CacheEffect, Placed, TileCache, DEFAULT_CACHE_BLOCKS};
+use crate::cache::{self, key_of, CacheEffect, Held, Placed, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
 use crate::history::{self, HostHistory, Piece, Returning, HISTORY_PIXELS, PROBE_BUDGET};
 use crate::motion::Motion;
@@ -135,9 +135,10 @@ pub struct HostEncoder {
     palette: PaletteEncoder,
     av1: Av1Encoder,
     motion: Motion,
-    /// Mirror of the viewer's tile cache: the ids, keys and pixels it holds, in the same LRU
-    /// order (the pixels find the parts of blocks a moved window uncovers again).
-    cache: TileCache<Frame>,
+    /// Mirror of the viewer's tile cache: the ids and keys it holds, in the same LRU order,
+    /// with the source pixels each entry stands for (they find the parts of blocks a moved
+    /// window uncovers again).
+    cache: TileCache<Held>,
     /// Per block: the cache ids of the pixels last placed there (hints for runs of hits).
     placed: Placed,
     /// Mirror of the viewer's scroll history.
@@ -296,7 +297,7 @@ impl HostEncoder {
                     self.stats.cached_blocks += 1;
                 }
             }
-            ops.extend(cache::hit_ops(dirty, &ids, &keys));
+            ops.extend(cache::hit_ops(dirty, &ids, &self.cache));
             self.stats.cache = start.elapsed();
         }
         let returning = Returning::of(&ops);
@@ -360,15 +361,20 @@ impl HostEncoder {
                         self.cache.touch(id);
                     }
                 }
-                CacheEffect::Insert(rect) => {
+                CacheEffect::Insert { rect, decoded } => {
                     for block in cache::blocks_inside(rect, frame.width(), frame.height()) {
                         let index = (block.y / BLOCK_SIZE * cols + block.x / BLOCK_SIZE) as usize;
-                        let key = match keys[index] {
+                        let source = match keys[index] {
                             Some(key) => key,
                             None => key_of(&frame.sub(block)?),
                         };
-                        let pixels = Frame::from_view(&frame.sub(block)?);
-                        if let Some(id) = self.cache.insert(key, pixels) {
+                        let key =
+                            decoded.map_or(source, |data| cache::decoded_key(data, rect, block));
+                        let held = Held {
+                            pixels: Frame::from_view(&frame.sub(block)?),
+                            exact: decoded.is_none(),
+                        };
+                        if let Some(id) = self.cache.insert_found_by(key, source, held) {
                             self.placed.record(index, id);
                         }
                     }
@@ -563,23 +569,35 @@ impl HostEncoder {
         blocks_touched(rect).any(|(c, r)| self.blocks[(r * map.cols() + c) as usize].approx)
     }
 
-    /// Records, in op order, which blocks the viewer now holds exactly: an AV1 tile makes the
-    /// blocks it touches approximate, an exact op (fill, palette, cache hit, recall) the
-    /// blocks it covers whole exact. Copies moved the state before.
+    /// Records, in op order, which blocks the viewer now holds exactly: an AV1 tile or a
+    /// cache entry kept from one makes the blocks it touches approximate, an exact op (fill,
+    /// palette, recall, an exact entry) the blocks it covers whole exact. Copies moved the
+    /// state before. Runs before the update's own changes to the cache mirror.
     fn mark_exactness(&mut self, ops: &[Op], map: &DirtyMap) {
         let (width, height) = (map.width(), map.height());
         for op in ops {
-            match op {
-                Op::Av1 { rect, .. } => {
-                    for (col, row) in blocks_touched(*rect) {
-                        self.block_mut(map, col, row).approx = true;
-                    }
-                }
-                Op::CopyRect { .. } => {}
-                op => {
-                    for block in cache::blocks_inside(op.rect(), width, height) {
+            let painted: Vec<(Rect, bool)> = match op {
+                Op::Av1 { rect, .. } => vec![(*rect, false)],
+                Op::CopyRect { .. } => Vec::new(),
+                Op::CacheHit { .. } | Op::CachePart { .. } => cache::named_parts(op)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|part| {
+                        let exact = self.cache.get(part.id).is_some_and(|(_, held)| held.exact);
+                        (part.cell, exact)
+                    })
+                    .collect(),
+                op => vec![(op.rect(), true)],
+            };
+            for (rect, exact) in painted {
+                if exact {
+                    for block in cache::blocks_inside(rect, width, height) {
                         let (col, row) = (block.x / BLOCK_SIZE, block.y / BLOCK_SIZE);
                         self.block_mut(map, col, row).approx = false;
+                    }
+                } else {
+                    for (col, row) in blocks_touched(rect) {
+                        self.block_mut(map, col, row).approx = true;
                     }
                 }
             }

@@ -26,7 +26,7 @@ mod viewer;
 pub mod wire;
 mod zstream;
 
-pub use cache::DEFAULT_CACHE_BLOCKS;
+pub use cache::{DEFAULT_CACHE_BLOCKS, KEPT_AV1_QUANTIZER};
 pub use cpu::CpuLevel;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};

@@ -150,13 +150,16 @@ impl ViewerDecoder {
                         self.cache.touch(id);
                     }
                 }
-                CacheEffect::Insert(rect) => {
+                CacheEffect::Insert { rect, decoded } => {
                     for block in cache::blocks_inside(rect, width, height) {
                         let Ok(view) = self.framebuffer.view().sub(block) else {
                             continue;
                         };
-                        let tile = Frame::from_view(&view);
-                        self.cache.insert(key_of(&view), tile);
+                        let key = match decoded {
+                            Some(data) => cache::decoded_key(data, rect, block),
+                            None => key_of(&view),
+                        };
+                        self.cache.insert(key, Frame::from_view(&view));
                     }
                 }
                 CacheEffect::None => {}

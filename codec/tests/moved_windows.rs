@@ -1,9 +1,11 @@
 //! A window dragged across the screen: its uncovered trail comes back from the tile cache in
-//! parts (`CachePart`), bit-exact, and a viewer whose cache disagrees refuses it.
+//! parts (`CachePart`), bit-exact, and a viewer whose cache disagrees refuses it. Over a
+//! photo, the trail comes back as the viewer showed it once refined.
 
 mod common;
 
-use common::{text_frame, wire_len, Rng};
+use common::{paint_photo, text_frame, wire_len, Rng};
+use meekijk_codec::metrics::psnr;
 use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
 
 const W: u32 = 1280;
@@ -131,4 +133,60 @@ fn a_cache_part_the_viewer_cannot_match_is_refused_not_painted() {
     }
     viewer.apply(&update).unwrap();
     assert!(viewer.framebuffer().data() == frame.data());
+}
+
+/// A photo wallpaper (AV1, refined once still) with the window held still until all of it is
+/// refined, then dragged out along [`path`] and back to where it started. Returns the
+/// updates of the drag, and what the viewer showed before and after it.
+fn drag_over_photo(cache_blocks: usize) -> (Vec<Update>, Frame, Frame) {
+    let config = HostConfig {
+        cache_blocks,
+        ..HostConfig::new(W, H)
+    };
+    let mut host = HostEncoder::new(config).unwrap();
+    let mut viewer = ViewerDecoder::with_cache_blocks(W, H, cache_blocks).unwrap();
+    let mut background = Frame::new(W, H).unwrap();
+    paint_photo(&mut background, Rect::new(0, 0, W, H), 0, 5);
+    let window = text_frame(400, 300, 21);
+    let mut send = |(x, y)| {
+        let frame = desktop(&background, &window, x, y);
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        let shown = Frame::from_view(&viewer.framebuffer());
+        let db = psnr(&shown.view(), &frame.view()).unwrap();
+        assert!(db >= 38.0, "the viewer is {db:.1} dB from the source");
+        (update, shown)
+    };
+    let start = path().next().unwrap();
+    let before = (0..40).map(|_| send(start).1).last().unwrap();
+    let (updates, shown): (Vec<Update>, Vec<Frame>) =
+        path().skip(1).chain([start]).map(send).unzip();
+    (updates, before, shown.into_iter().last().unwrap())
+}
+
+#[test]
+fn a_window_dragged_over_a_photo_uncovers_the_refined_photo_from_the_cache() {
+    let (with, before, after) = drag_over_photo(HostConfig::new(W, H).cache_blocks);
+    let (without, ..) = drag_over_photo(0);
+    // On the way back, what the window uncovers is the photo as refined before the drag.
+    let back = |updates: &[Update]| updates[20..].iter().map(wire_len).sum::<usize>();
+    let (cached, coded) = (back(&with), back(&without));
+    assert!(
+        cached * 3 <= coded,
+        "the way back cost {cached} bytes from the cache, {coded} coded again"
+    );
+    let pixels = |frame: &Frame| {
+        frame
+            .data()
+            .chunks_exact(4)
+            .map(<[u8]>::to_vec)
+            .collect::<Vec<_>>()
+    };
+    let (before, after) = (pixels(&before), pixels(&after));
+    let same = before.iter().zip(&after).filter(|(a, b)| a == b).count();
+    assert!(
+        same * 100 >= before.len() * 95,
+        "back where it started, the viewer shows {same} of {} pixels as before",
+        before.len()
+    );
 }

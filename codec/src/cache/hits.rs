@@ -137,9 +137,10 @@ pub(crate) fn runs(cols: u32, rows: u32, ids: &[Option<u32>]) -> Vec<Run> {
     runs
 }
 
-/// Groups the hit blocks of `map`'s grid (`ids[row * cols + col]`, content `keys` alike) into
-/// [`Run`]s: one `CacheHit` each, in raster order of their top-left blocks.
-pub(crate) fn hit_ops(map: &DirtyMap, ids: &[Option<u32>], keys: &[Option<u64>]) -> Vec<Op> {
+/// Groups the hit blocks of `map`'s grid (`ids[row * cols + col]`) into [`Run`]s: one
+/// `CacheHit` each, in raster order of their top-left blocks, checked over the keys `cache`
+/// holds them under.
+pub(crate) fn hit_ops<V>(map: &DirtyMap, ids: &[Option<u32>], cache: &TileCache<V>) -> Vec<Op> {
     let cols = map.cols();
     runs(cols, map.rows(), ids)
         .into_iter()
@@ -157,7 +158,7 @@ pub(crate) fn hit_ops(map: &DirtyMap, ids: &[Option<u32>], keys: &[Option<u64>])
                 ),
                 first: run.first,
                 stride: run.stride,
-                check: check_of(cells.filter_map(|i| keys[i])),
+                check: check_of(cells.filter_map(|i| Some(cache.get(ids[i]?)?.0))),
             }
         })
         .collect()

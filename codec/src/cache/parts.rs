@@ -7,14 +7,14 @@
 //! pixel for pixel, an `Op::CachePart` paints it from that entry.
 
 use super::hits::{runs, Placed};
-use super::{check_of, TileCache};
-use crate::{Frame, FrameView, Op, Rect, Result, BLOCK_SIZE};
+use super::{check_of, Held, TileCache};
+use crate::{FrameView, Op, Rect, Result, BLOCK_SIZE};
 
 /// Splits `rect` of `frame` into `CachePart` ops, for its parts in grid blocks that show
 /// again an entry placed on that block, and the rects left to code. `cols` is the number of
 /// grid columns of the frame. Nothing found leaves `rect` whole.
 pub(crate) fn find(
-    cache: &TileCache<Frame>,
+    cache: &TileCache<Held>,
     placed: &Placed,
     frame: &FrameView<'_>,
     rect: Rect,
@@ -48,7 +48,7 @@ pub(crate) fn find(
             let shows = |id: &u32| {
                 cache
                     .get(*id)
-                    .is_some_and(|(_, pixels)| same_pixels(&pixels.view(), within, &new))
+                    .is_some_and(|(_, held)| same_pixels(&held.pixels.view(), within, &new))
             };
             ids.push(placed.at(index).find(shows));
         }

@@ -146,8 +146,11 @@ fn hits_group_into_rects_of_serial_ids() {
         Some(5),
         Some(6),
     ];
-    let keys: Vec<Option<u64>> = ids.iter().map(|id| id.map(|i| u64::from(i) * 3)).collect();
-    let hits: Vec<(Rect, u32, u32)> = hit_ops(&map, &ids, &keys)
+    let mut cache = TileCache::new(64);
+    for id in 0..41u32 {
+        assert_eq!(cache.insert(u64::from(id) * 3, ()), Some(id));
+    }
+    let hits: Vec<(Rect, u32, u32)> = hit_ops(&map, &ids, &cache)
         .into_iter()
         .map(|op| match op {
             Op::CacheHit {
@@ -173,4 +176,54 @@ fn hits_group_into_rects_of_serial_ids() {
             (Rect::new(64, 64, 36, 16), 5, 0),
         ]
     );
+}
+
+#[test]
+fn kept_av1_blocks_are_keyed_by_their_data_and_place() {
+    let rect = Rect::new(64, 32, 96, 64);
+    let block = Rect::new(96, 64, 32, 32);
+    let key = decoded_key(7, rect, block);
+    assert_eq!(
+        key,
+        decoded_key(7, rect, block),
+        "both sides derive the same key"
+    );
+    assert_ne!(key, decoded_key(8, rect, block), "other data");
+    assert_ne!(
+        key,
+        decoded_key(7, rect, Rect::new(128, 64, 32, 32)),
+        "another block"
+    );
+    // The same picture elsewhere decodes to the same pixels: the place is within the op.
+    let moved = Rect::new(rect.x + 320, rect.y, rect.width, rect.height);
+    assert_eq!(key, decoded_key(7, moved, Rect::new(416, 64, 32, 32)));
+}
+
+#[test]
+fn only_near_lossless_av1_is_kept() {
+    let av1 = |quality| Op::Av1 {
+        rect: Rect::new(0, 0, 64, 64),
+        quality,
+        data: bytes::Bytes::from_static(b"obu"),
+    };
+    assert!(matches!(
+        effect(&av1(KEPT_AV1_QUANTIZER)),
+        CacheEffect::Insert {
+            decoded: Some(_),
+            ..
+        }
+    ));
+    assert!(matches!(
+        effect(&av1(KEPT_AV1_QUANTIZER + 1)),
+        CacheEffect::None
+    ));
+}
+
+#[test]
+fn an_entry_is_found_by_its_source_and_checked_by_its_key() {
+    let mut cache = TileCache::new(4);
+    let id = cache.insert_found_by(111, 222, ()).unwrap();
+    assert_eq!((cache.find(222), cache.find(111)), (Some(id), None));
+    assert!(cache.holds(id, 222) && !cache.holds(id, 111));
+    assert_eq!(cache.get(id), Some((111, &())), "hits are checked by the shared key");
 }

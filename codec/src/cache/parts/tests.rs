@@ -1,4 +1,5 @@
 use super::*;
+use crate::Frame;
 
 #[test]
 fn what_is_left_joins_side_by_side_and_then_downwards() {
