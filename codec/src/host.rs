@@ -645,7 +645,10 @@ impl HostEncoder {
         let rects: Vec<Rect> = planned.iter().map(|&(rect, _)| rect).collect();
         for (run, members) in planner::join_runs(&rects, BLOCK_SIZE) {
             if members.len() > 1 {
-                let class = classify(&frame.sub(run)?, self.config.max_palette_colours);
+                let class = match classify(&frame.sub(run)?, self.config.max_palette_colours) {
+                    Class::Palette(p) if p.mostly_distinct() => Class::Natural,
+                    class => class,
+                };
                 if self.push_lossless(run, class, &mut ops)? {
                     continue;
                 }
@@ -672,6 +675,9 @@ impl HostEncoder {
     /// page-scroll lost bit-exactness under that bound). Only a rect with more colours is
     /// decided block by block, where that bound and the background rule tell text from photo
     /// and video; parts are thin strips of blocks, where the same holds for text cut through.
+    /// Whole blocks that look like a photo, and strips whose pixels mostly have colours of
+    /// their own, go to AV1 however few colours they have (see [`Palette::looks_natural`]
+    /// and [`Palette::mostly_distinct`]).
     fn code_rect(
         &mut self,
         frame: &FrameView<'_>,
@@ -684,6 +690,7 @@ impl HostEncoder {
         // Only whole blocks: a strip a few rows high has no row above for most of its pixels.
         let class = match classify(&frame.sub(rect)?, self.config.max_palette_colours) {
             Class::Palette(p) if whole_blocks && p.looks_natural() => Class::Natural,
+            Class::Palette(p) if !whole_blocks && p.mostly_distinct() => Class::Natural,
             class => class,
         };
         if self.push_lossless(rect, class, ops)? {

@@ -225,5 +225,9 @@ fn an_entry_is_found_by_its_source_and_checked_by_its_key() {
     let id = cache.insert_found_by(111, 222, ()).unwrap();
     assert_eq!((cache.find(222), cache.find(111)), (Some(id), None));
     assert!(cache.holds(id, 222) && !cache.holds(id, 111));
-    assert_eq!(cache.get(id), Some((111, &())), "hits are checked by the shared key");
+    assert_eq!(
+        cache.get(id),
+        Some((111, &())),
+        "hits are checked by the shared key"
+    );
 }

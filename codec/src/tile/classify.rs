@@ -115,6 +115,15 @@ impl Palette {
             .count();
         predictable * 2 < ix.len()
     }
+    /// True when most pixels have a colour of their own, as only photos and video do: more
+    /// than 256 colours and more colours than half the pixels. The test for strips, which
+    /// [`Self::looks_natural`] cannot judge (a strip a few rows high has no row above).
+    /// Anti-aliased text can be as dense in a small strip (4 rows through a line of a
+    /// Chromium page: 75 colours in 128 pixels) but has at most 256 shades per text colour.
+    pub fn mostly_distinct(&self) -> bool {
+        const MIN_COLOURS: usize = 256;
+        self.colours.len() > MIN_COLOURS && self.colours.len() * 2 > self.indices.len()
+    }
 }
 
 fn pixel_key(px: &[u8]) -> u32 {
@@ -216,6 +225,29 @@ mod tests {
             }
         });
         assert!(!palette_of(&checker).looks_natural());
+    }
+
+    #[test]
+    fn a_strip_of_photo_is_mostly_distinct_a_strip_of_text_is_not() {
+        // Three rows of a photo: almost every pixel a colour of its own.
+        let photo = frame_from(600, 3, |x, y| {
+            let v = (x * 37 + y * 101) % 251;
+            [v as u8, (v / 2 + x % 7) as u8, (x / 3) as u8, 255]
+        });
+        assert!(palette_of(&photo).mostly_distinct());
+        // Three rows through a line of anti-aliased text in 200 shades: a background between.
+        let text = frame_from(400, 3, |x, y| {
+            if x % 8 < 3 {
+                let v = ((x + y) % 200) as u8;
+                [v, 255 - v, 40, 255]
+            } else {
+                [30, 30, 30, 255]
+            }
+        });
+        assert!(!palette_of(&text).mostly_distinct());
+        // A small strip through dense text: 200 colours in 256 pixels.
+        let dense = frame_from(64, 4, |x, y| [(x * 4 + y) as u8 % 200, 0, 0, 255]);
+        assert!(!palette_of(&dense).mostly_distinct());
     }
 
     #[test]
