@@ -103,7 +103,14 @@ impl Split {
 
 /// Splits `block` by rows or, when that leaves more to code, by columns, whichever leaves
 /// fewer pixels: the longest run of leading lines any vector (or none) explains, and the
-/// longest run of trailing ones. `None` unless some part is a real move.
+/// longest run of trailing ones. `None` when no line is explained.
+///
+/// A block whose explained lines are all unchanged is split too: the trailing edge of a
+/// dragged window is a block of still wallpaper and a sliver the window uncovered, and its
+/// leading edge a sliver of wallpaper beside window margin that matches both the move and
+/// no move (equal runs keep no move). Coded whole, such a block re-sends what the viewer
+/// has, a refined photo at hot quality: on the real window-drag-photo recording 2,390 →
+/// 1,528 kbit/s once only the sliver is coded.
 pub(super) fn split(
     base: &FrameView<'_>,
     new: &FrameView<'_>,
@@ -170,7 +177,7 @@ fn split_along(
     if split.whole() {
         split.set(len - trail, trail);
     }
-    split.copies().next().map(|_| split)
+    (split.top + split.bottom > 0).then_some(split)
 }
 
 /// Leading and trailing rows of `block` in `new` that equal `base` moved by `vector`.

@@ -180,13 +180,21 @@ fn blocks_moved_in_parts_leave_only_the_exposed_rows() {
         let mut new = base.clone();
         show(&mut new, &content, pane, offset);
         let (_, before, after, residuals) = detect_and_check(&mut motion, &base, &new);
+        // At most the exposed strip, widened to the blocks its ends cut: rows of it, or
+        // columns of a block where fewer pixels changed (blank columns of the pane).
         let exposed = pane.bottom() as u32 - dy..pane.bottom() as u32;
         for rect in &residuals {
+            let rows = exposed.contains(&rect.y) && exposed.contains(&(rect.bottom() as u32 - 1));
             assert!(
-                exposed.contains(&rect.y) && exposed.contains(&(rect.bottom() as u32 - 1)),
-                "dy {dy}: {rect:?} codes rows outside the exposed strip {exposed:?}"
+                rows || rect.area() <= u64::from(BLOCK_SIZE * dy),
+                "dy {dy}: {rect:?} codes more than the exposed strip {exposed:?}"
             );
         }
+        let coded: u64 = residuals.iter().map(Rect::area).sum();
+        assert!(
+            coded <= u64::from((pane.width + 2 * BLOCK_SIZE) * dy),
+            "dy {dy}: {coded}"
+        );
         // Whole blocks left: only the columns the pane's unaligned left and right edges cut.
         let edge_blocks = 2 * before.rows() as usize;
         assert!(
@@ -252,6 +260,40 @@ fn a_window_dragged_in_any_direction_over_a_busy_background_is_found() {
             before.count()
         );
     }
+}
+
+#[test]
+fn a_dragged_window_leaves_only_the_slivers_it_uncovers() {
+    // A window with a plain margin over a busy wallpaper, dragged by (13, -3): the blocks
+    // along its edges hold wallpaper that did not move, a sliver it uncovered, and margin
+    // that matches both the move and no move. Only the slivers are left to code.
+    let mut window = Frame::filled(400, 300, [250, 250, 248, 255]).unwrap();
+    show(
+        &mut window,
+        &page(320, 240, 11),
+        Rect::new(40, 30, 320, 240),
+        0,
+    );
+    let background = page(1280, 720, 3);
+    let at = |x: u32, y: u32| {
+        let mut frame = background.clone();
+        show(&mut frame, &window, Rect::new(x, y, 400, 300), 0);
+        frame
+    };
+    let (base, new) = (at(312, 203), at(325, 200));
+    let (_, before, after, residuals) = detect_and_check(&mut Motion::default(), &base, &new);
+    let coded: u64 = residuals.iter().map(Rect::area).sum::<u64>()
+        + after
+            .iter_dirty()
+            .map(|(c, r)| after.block_rect(c, r).area())
+            .sum::<u64>();
+    // The uncovered L: 13 columns by 300 rows and 3 rows by 400 columns.
+    let uncovered = 13 * 300 + 3 * 400;
+    assert!(
+        coded <= uncovered * 2,
+        "{coded} pixels left to code of {} dirty blocks, {uncovered} uncovered",
+        before.count()
+    );
 }
 
 #[test]
