@@ -312,6 +312,37 @@ fn switching_back_to_a_screen_seen_before_is_all_cache_hits() {
 }
 
 #[test]
+fn switching_back_to_a_refined_photo_is_cache_hits_too() {
+    let (mut host, mut viewer) = pair();
+    let mut page = text_frame(W, H, 10);
+    paint_photo(&mut page, Rect::new(700, 100, 300, 200), 0, 3);
+    let other = text_frame(W, H, 11);
+    let first = host.encode(&page.view()).unwrap();
+    viewer.apply(&first).unwrap();
+    // Still long enough for the photo to be refined.
+    for _ in 0..20 {
+        viewer.apply(&host.encode(&page.view()).unwrap()).unwrap();
+    }
+    let shown = viewer.framebuffer().data().to_vec();
+    viewer.apply(&host.encode(&other.view()).unwrap()).unwrap();
+    let back = host.encode(&page.view()).unwrap();
+    viewer.apply(&back).unwrap();
+    // The photo comes back as the viewer showed it, refined, from the cache.
+    assert!(viewer.framebuffer().data() == shown.as_slice());
+    let coded = |op: &&Op| matches!(op, Op::Av1 { .. } | Op::Palette { .. });
+    assert!(
+        !back.ops.iter().any(|op| coded(&op)),
+        "{:?}",
+        back.ops.iter().find(coded)
+    );
+    let (first_len, back_len) = (wire_len(&first), wire_len(&back));
+    assert!(
+        back_len * 10 <= first_len,
+        "switching back cost {back_len} bytes, the first time {first_len}"
+    );
+}
+
+#[test]
 fn cheap_ops_that_would_decode_or_paint_many_screens_are_refused_before_anything() {
     // A few bytes on the wire each (29 for a hit naming a whole screen of cache cells, less
     // for a full-screen fill or copy): without bounds, a hostile host could make the viewer
