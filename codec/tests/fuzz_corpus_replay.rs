@@ -13,7 +13,7 @@ use meekijk_codec::convert::Chroma;
 use meekijk_codec::wire::{
     fuzz, take_frame, Hello, HostMessage, HostReader, SessionLimits, UpdateMessage, UpdateWriter,
 };
-use meekijk_codec::{HostConfig, HostEncoder, Op, Rect, Update};
+use meekijk_codec::{HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder, KEPT_AV1_QUANTIZER};
 
 /// The crate function a fuzz target wraps.
 type Target = fn(&[u8]);
@@ -205,6 +205,40 @@ fn scroll_stream() -> (Vec<u8>, [usize; 3]) {
     (out, kinds)
 }
 
+/// A session whose photo stays still until it is refined (a kept AV1 op, which the cache
+/// keeps), then another screen and back (cache hits on the refined photo). Returns the bytes,
+/// the kept AV1 ops and the hits sent after them.
+fn photo_stream() -> (Vec<u8>, [usize; 2]) {
+    const W: u32 = 128;
+    const H: u32 = 96;
+    let text = text_frame(W, H, 41);
+    let mut page = text.clone();
+    // The photo appears after the first frame, alone in its rect: AV1, refined once still.
+    paint_photo(&mut page, Rect::new(64, 32, 64, 64), 0, 5);
+    let other = text_frame(W, H, 43);
+    let mut out = hello_stream(W, H, Chroma::Yuv444, 1 << 20);
+    let mut writer = UpdateWriter::new().unwrap();
+    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
+    let mut viewer = ViewerDecoder::new(W, H).unwrap();
+    let frames = std::iter::once(&text)
+        .chain(std::iter::repeat_n(&page, 12))
+        .chain([&other, &page]);
+    let mut kinds = [0; 2];
+    for (sequence, frame) in frames.enumerate() {
+        let update = host.encode(&frame.view()).unwrap();
+        for op in &update.ops {
+            match op {
+                Op::Av1 { quality, .. } if *quality <= KEPT_AV1_QUANTIZER => kinds[0] += 1,
+                Op::CacheHit { .. } if kinds[0] > 0 => kinds[1] += 1,
+                _ => {}
+            }
+        }
+        viewer.apply(&update).unwrap();
+        send(&mut writer, update, sequence as u64, &mut out);
+    }
+    (out, kinds)
+}
+
 /// The real session streams pass the op-application checks; with `MEEKIJK_BLESS=1` they become
 /// the `viewer_apply` seed corpus (real zstd and AV1 payloads for the fuzzer to mutate).
 #[test]
@@ -214,10 +248,16 @@ fn real_sessions_apply_within_their_rects() {
         copies > 0 && hits > 0 && recalls > 0,
         "{copies} copies, {hits} cache hits, {recalls} recalls"
     );
+    let (photo, [kept, photo_hits]) = photo_stream();
+    assert!(
+        kept > 0 && photo_hits > 0,
+        "{kept} kept AV1 ops, {photo_hits} cache hits after them"
+    );
     for (name, stream) in [
         ("session_444", session_stream(Chroma::Yuv444)),
         ("session_420", session_stream(Chroma::Yuv420)),
         ("session_scroll", scroll),
+        ("session_photo", photo),
     ] {
         let len = stream.len();
         // Every message reads in order, op tables continuing one stream.
