@@ -115,6 +115,7 @@ impl Palette {
             .count();
         predictable * 2 < ix.len()
     }
+
     /// True when most pixels have a colour of their own, as only photos and video do: more
     /// than 256 colours and more colours than half the pixels. The test for strips, which
     /// [`Self::looks_natural`] cannot judge (a strip a few rows high has no row above).
