@@ -132,6 +132,8 @@ pub struct HostEncoder {
     blocks: Vec<BlockState>,
     frame_index: u64,
     refresh: bool,
+    /// Refinement waits (see [`HostEncoder::hold_refinement`]).
+    refine_held: bool,
     palette: PaletteEncoder,
     av1: Av1Encoder,
     motion: Motion,
@@ -178,6 +180,7 @@ impl HostEncoder {
             blocks,
             frame_index: 0,
             refresh: true,
+            refine_held: false,
             motion: Motion::default(),
             cache: TileCache::new(cache_blocks),
             history: HostHistory::new(config.history_pixels),
@@ -199,6 +202,14 @@ impl HostEncoder {
     /// compression stream (a viewer joined, or asked after an error).
     pub fn request_refresh(&mut self) {
         self.refresh = true;
+    }
+
+    /// Holds back (or lets go) the refinement of still lossy blocks in the next encodes; what
+    /// changed is coded as always. Refinement is never urgent, but its updates are the
+    /// largest: a sender on a slow link holds it while updates are in flight, so that it does
+    /// not queue in front of the next change. Held blocks are refined once it lets go.
+    pub fn hold_refinement(&mut self, held: bool) {
+        self.refine_held = held;
     }
 
     /// Encodes `frame` against the last one sent. The returned update is complete: nothing
@@ -607,6 +618,9 @@ impl HostEncoder {
     /// Lossy blocks that have been still long enough, within the per-frame budget.
     fn refine_mask(&self, dirty: &DirtyMap) -> DirtyMap {
         let mut mask = DirtyMap::new(self.config.width, self.config.height, BLOCK_SIZE);
+        if self.refine_held {
+            return mask;
+        }
         let mut budget = self.config.refine_budget_pixels;
         let after = u64::from(self.config.refine_after_frames);
         for row in 0..mask.rows() {

@@ -96,6 +96,49 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
 }
 
 #[test]
+fn held_refinement_waits_while_changes_still_go_out_and_happens_once_let_go() {
+    let (mut host, mut viewer) = pair();
+    let mut frame = text_frame(W, H, 3);
+    let photo = Rect::new(640, 160, 512, 384);
+    paint_photo(&mut frame, photo, 0, 9);
+    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    let hot = region_psnr(&frame, &viewer, photo);
+
+    // A busy link: refinement held far past the frames it would take.
+    host.hold_refinement(true);
+    let budget_frames = (photo.area() / host.config().refine_budget_pixels + 2) as u32;
+    for step in 0..2 * (host.config().refine_after_frames + budget_frames) {
+        if step == 5 {
+            // A change still goes out at once, exactly.
+            glyph(&mut frame, 40, 40, 77, [250, 250, 250, 255], [0, 0, 0, 255]);
+        }
+        let update = host.encode(&frame.view()).unwrap();
+        assert_eq!(
+            update.is_empty(),
+            step != 5,
+            "step {step}: only the change is sent"
+        );
+        viewer.apply(&update).unwrap();
+    }
+    assert_eq!(region_psnr(&frame, &viewer, Rect::new(0, 0, 600, H)), 99.0);
+    assert_eq!(
+        region_psnr(&frame, &viewer, photo),
+        hot,
+        "refined while held"
+    );
+
+    host.hold_refinement(false);
+    for _ in 0..budget_frames {
+        viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    }
+    let refined = region_psnr(&frame, &viewer, photo);
+    assert!(
+        refined >= 45.0,
+        "refined photo PSNR {refined:.1} dB once let go"
+    );
+}
+
+#[test]
 fn refresh_resends_everything_and_a_new_viewer_catches_up() {
     let (mut host, mut viewer) = pair();
     let frame = text_frame(W, H, 3);

@@ -380,6 +380,7 @@ impl Driver {
         let (Some(stream), Some(viewer)) = (&self.stream, &self.viewer) else {
             return;
         };
+        stream.set_link_busy(self.session.updates_in_flight());
         if self.stream_ready
             && !self.credit_out
             && self.session.may_send_update()

@@ -54,12 +54,20 @@ pub(super) enum StreamReport {
 pub(super) struct StreamHandle {
     credits: mpsc::Sender<Credit>,
     stop: Arc<AtomicBool>,
+    link_busy: Arc<AtomicBool>,
 }
 
 impl StreamHandle {
     /// Hands the thread one credit; false if it is gone.
     pub(super) fn grant(&self, credit: Credit) -> bool {
         self.credits.try_send(credit).is_ok()
+    }
+
+    /// Tells the thread whether updates are in flight. While they are, it holds refinement
+    /// back: the largest updates, and never urgent, they would otherwise queue in front of the
+    /// next change on a slow link.
+    pub(super) fn set_link_busy(&self, busy: bool) {
+        self.link_busy.store(busy, Ordering::Relaxed);
     }
 }
 
@@ -87,11 +95,12 @@ pub(super) struct StreamConfig {
 pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> StreamHandle {
     let (credits, credit_rx) = mpsc::channel(1);
     let stop = Arc::new(AtomicBool::new(false));
-    let thread_stop = stop.clone();
+    let link_busy = Arc::new(AtomicBool::new(false));
+    let (thread_stop, thread_busy) = (stop.clone(), link_busy.clone());
     let spawned = std::thread::Builder::new()
         .name("meekijk-stream".into())
         .spawn(move || {
-            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop) {
+            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop, &thread_busy) {
                 let _ = reports.blocking_send(Input::Stream(StreamReport::Failed(why)));
             }
         });
@@ -99,7 +108,11 @@ pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> Strea
         // The driver learns through the closed credit channel; say why as well.
         eprintln!("meekijk: cannot start the streaming thread: {e}");
     }
-    StreamHandle { credits, stop }
+    StreamHandle {
+        credits,
+        stop,
+        link_busy,
+    }
 }
 
 fn run(
@@ -107,6 +120,7 @@ fn run(
     mut credits: mpsc::Receiver<Credit>,
     reports: &mpsc::Sender<Input>,
     stop: &AtomicBool,
+    link_busy: &AtomicBool,
 ) -> Result<(), String> {
     let mut source = meekijk_capture::open(&config.source, config.size, config.fps)
         .map_err(|e| format!("cannot open the source {:?}: {e}", config.source))?;
@@ -164,9 +178,12 @@ fn run(
                     .next_frame()
                     .map_err(|e| format!("capture failed: {e}"))?
                 {
-                    Some(frame) => encoder
-                        .encode(&frame.pixels)
-                        .map_err(|e| format!("encoding failed: {e}"))?,
+                    Some(frame) => {
+                        encoder.hold_refinement(link_busy.load(Ordering::Relaxed));
+                        encoder
+                            .encode(&frame.pixels)
+                            .map_err(|e| format!("encoding failed: {e}"))?
+                    }
                     None => {
                         source_ended = true;
                         if !report(StreamReport::SourceEnded) {
