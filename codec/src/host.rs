@@ -57,7 +57,7 @@ impl HostConfig {
             height,
             max_palette_colours: DEFAULT_MAX_COLOURS,
             refine_after_frames: 10,
-            refine_budget_pixels: 256 * 256,
+            refine_budget_pixels: DEFAULT_REFINE_BUDGET_PIXELS,
             motion: true,
             cache_blocks: DEFAULT_CACHE_BLOCKS,
             history_pixels: HISTORY_PIXELS,
@@ -124,6 +124,10 @@ struct BlockState {
     approx: bool,
 }
 
+/// Pixels refined per frame at most by default: 64 blocks, so that a large still photo is
+/// refined over several frames instead of stalling the next update.
+pub const DEFAULT_REFINE_BUDGET_PIXELS: u64 = 256 * 256;
+
 /// The host side of the pipeline. See the module docs.
 pub struct HostEncoder {
     config: HostConfig,
@@ -132,8 +136,6 @@ pub struct HostEncoder {
     blocks: Vec<BlockState>,
     frame_index: u64,
     refresh: bool,
-    /// Refinement waits (see [`HostEncoder::hold_refinement`]).
-    refine_held: bool,
     palette: PaletteEncoder,
     av1: Av1Encoder,
     motion: Motion,
@@ -180,7 +182,6 @@ impl HostEncoder {
             blocks,
             frame_index: 0,
             refresh: true,
-            refine_held: false,
             motion: Motion::default(),
             cache: TileCache::new(cache_blocks),
             history: HostHistory::new(config.history_pixels),
@@ -204,12 +205,14 @@ impl HostEncoder {
         self.refresh = true;
     }
 
-    /// Holds back (or lets go) the refinement of still lossy blocks in the next encodes; what
-    /// changed is coded as always. Refinement is never urgent, but its updates are the
-    /// largest: a sender on a slow link holds it while updates are in flight, so that it does
-    /// not queue in front of the next change. Held blocks are refined once it lets go.
-    pub fn hold_refinement(&mut self, held: bool) {
-        self.refine_held = held;
+    /// Sets the pixels refined per frame from the next [`encode`](Self::encode) on (the
+    /// configured `refine_budget_pixels` until then); 0 holds refinement back. What changed is
+    /// coded as always. Refinement is never urgent, but its updates are the largest a still
+    /// screen sends: a sender on a slow link holds it while updates are in flight and cuts it
+    /// to what the link carries quickly, so that it does not queue in front of the next change.
+    /// Blocks held back are refined when the budget allows.
+    pub fn set_refine_budget(&mut self, pixels: u64) {
+        self.config.refine_budget_pixels = pixels;
     }
 
     /// Encodes `frame` against the last one sent. The returned update is complete: nothing
@@ -618,9 +621,6 @@ impl HostEncoder {
     /// Lossy blocks that have been still long enough, within the per-frame budget.
     fn refine_mask(&self, dirty: &DirtyMap) -> DirtyMap {
         let mut mask = DirtyMap::new(self.config.width, self.config.height, BLOCK_SIZE);
-        if self.refine_held {
-            return mask;
-        }
         let mut budget = self.config.refine_budget_pixels;
         let after = u64::from(self.config.refine_after_frames);
         for row in 0..mask.rows() {

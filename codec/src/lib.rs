@@ -32,7 +32,7 @@ pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
 pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
 pub use history::HISTORY_PIXELS;
-pub use host::{EncodeStats, HostConfig, HostEncoder};
+pub use host::{EncodeStats, HostConfig, HostEncoder, DEFAULT_REFINE_BUDGET_PIXELS};
 pub use rect::Rect;
 pub use update::{Op, Update};
 pub use viewer::ViewerDecoder;

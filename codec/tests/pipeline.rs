@@ -96,7 +96,7 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
 }
 
 #[test]
-fn held_refinement_waits_while_changes_still_go_out_and_happens_once_let_go() {
+fn held_refinement_waits_while_changes_still_go_out_and_a_small_budget_refines_in_slices() {
     let (mut host, mut viewer) = pair();
     let mut frame = text_frame(W, H, 3);
     let photo = Rect::new(640, 160, 512, 384);
@@ -105,8 +105,9 @@ fn held_refinement_waits_while_changes_still_go_out_and_happens_once_let_go() {
     let hot = region_psnr(&frame, &viewer, photo);
 
     // A busy link: refinement held far past the frames it would take.
-    host.hold_refinement(true);
-    let budget_frames = (photo.area() / host.config().refine_budget_pixels + 2) as u32;
+    let full_budget = host.config().refine_budget_pixels;
+    let budget_frames = (photo.area() / full_budget + 2) as u32;
+    host.set_refine_budget(0);
     for step in 0..2 * (host.config().refine_after_frames + budget_frames) {
         if step == 5 {
             // A change still goes out at once, exactly.
@@ -127,10 +128,27 @@ fn held_refinement_waits_while_changes_still_go_out_and_happens_once_let_go() {
         "refined while held"
     );
 
-    host.hold_refinement(false);
-    for _ in 0..budget_frames {
-        viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    // A slow idle link: a quarter of the budget per update, so four times the updates, each
+    // refining at most that much.
+    host.set_refine_budget(full_budget / 4);
+    let mut updates = 0;
+    for _ in 0..8 * budget_frames {
+        let update = host.encode(&frame.view()).unwrap();
+        if update.is_empty() {
+            break;
+        }
+        let refined: u64 = update.ops.iter().map(|op| op.rect().area()).sum();
+        assert!(
+            refined <= full_budget / 4,
+            "{refined} pixels refined at once"
+        );
+        viewer.apply(&update).unwrap();
+        updates += 1;
     }
+    assert!(
+        updates >= 4 * (budget_frames - 2),
+        "{updates} refinement updates"
+    );
     let refined = region_psnr(&frame, &viewer, photo);
     assert!(
         refined >= 45.0,

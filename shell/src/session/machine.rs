@@ -145,11 +145,6 @@ impl HostSession {
         }
     }
 
-    /// True while some update sent has not been acknowledged yet.
-    pub(crate) fn updates_in_flight(&self) -> bool {
-        matches!(&self.state, State::Streaming(s) if self.counters.updates_sent > s.acked)
-    }
-
     /// True while an update may be sent: streaming, and fewer than the limit unacknowledged.
     pub(crate) fn may_send_update(&self) -> bool {
         matches!(&self.state, State::Streaming(s)

@@ -15,6 +15,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::connection::{self, ViewerStream};
 use super::input;
+use super::link::Link;
 use super::receipt::Receipt;
 use super::status::{bytes, clock, Console};
 use super::stream::{self, Credit, StreamConfig, StreamHandle, StreamReport};
@@ -83,6 +84,7 @@ struct Driver {
     streaming_since: Option<Instant>,
     captured: VecDeque<(u64, Instant)>,
     latencies: Vec<Duration>,
+    link: Link,
 }
 
 /// Runs one session to its end and returns the exit status.
@@ -111,6 +113,7 @@ pub(super) async fn run(config: Config, terms: &str) -> ExitCode {
         streaming_since: None,
         captured: VecDeque::new(),
         latencies: Vec::new(),
+        link: Link::new(meekijk_codec::DEFAULT_REFINE_BUDGET_PIXELS),
     };
     driver.console.say(terms.trim_end());
     driver.console.say("");
@@ -347,6 +350,7 @@ impl Driver {
                 if let Some(captured) = captured {
                     self.captured.push_back((sequence, captured));
                 }
+                self.link.sent(sequence, len, Instant::now());
                 self.feed(Event::UpdateSent { conn, bytes: len });
             }
             StreamReport::SourceEnded => self
@@ -357,6 +361,7 @@ impl Driver {
     }
 
     fn note_ack(&mut self, sequence: u64) {
+        self.link.acked(sequence, Instant::now());
         if let Some(&(front, captured)) = self.captured.front() {
             if front == sequence {
                 self.captured.pop_front();
@@ -380,7 +385,7 @@ impl Driver {
         let (Some(stream), Some(viewer)) = (&self.stream, &self.viewer) else {
             return;
         };
-        stream.set_link_busy(self.session.updates_in_flight());
+        stream.set_refine_budget(self.link.refine_budget());
         if self.stream_ready
             && !self.credit_out
             && self.session.may_send_update()

@@ -7,6 +7,7 @@
 mod connection;
 mod driver;
 mod input;
+mod link;
 mod receipt;
 mod status;
 mod stream;

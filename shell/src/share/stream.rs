@@ -4,7 +4,7 @@
 //! The encoder diffs against the last frame it *encoded*, and every encoded update is sent, so
 //! frames skipped while the viewer is slow simply merge into the next update.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,7 +54,7 @@ pub(super) enum StreamReport {
 pub(super) struct StreamHandle {
     credits: mpsc::Sender<Credit>,
     stop: Arc<AtomicBool>,
-    link_busy: Arc<AtomicBool>,
+    refine_budget: Arc<AtomicU64>,
 }
 
 impl StreamHandle {
@@ -63,11 +63,9 @@ impl StreamHandle {
         self.credits.try_send(credit).is_ok()
     }
 
-    /// Tells the thread whether updates are in flight. While they are, it holds refinement
-    /// back: the largest updates, and never urgent, they would otherwise queue in front of the
-    /// next change on a slow link.
-    pub(super) fn set_link_busy(&self, busy: bool) {
-        self.link_busy.store(busy, Ordering::Relaxed);
+    /// Pixels the next encodes may refine (see [`super::link`]).
+    pub(super) fn set_refine_budget(&self, pixels: u64) {
+        self.refine_budget.store(pixels, Ordering::Relaxed);
     }
 }
 
@@ -95,12 +93,12 @@ pub(super) struct StreamConfig {
 pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> StreamHandle {
     let (credits, credit_rx) = mpsc::channel(1);
     let stop = Arc::new(AtomicBool::new(false));
-    let link_busy = Arc::new(AtomicBool::new(false));
-    let (thread_stop, thread_busy) = (stop.clone(), link_busy.clone());
+    let refine_budget = Arc::new(AtomicU64::new(meekijk_codec::DEFAULT_REFINE_BUDGET_PIXELS));
+    let (thread_stop, thread_budget) = (stop.clone(), refine_budget.clone());
     let spawned = std::thread::Builder::new()
         .name("meekijk-stream".into())
         .spawn(move || {
-            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop, &thread_busy) {
+            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop, &thread_budget) {
                 let _ = reports.blocking_send(Input::Stream(StreamReport::Failed(why)));
             }
         });
@@ -111,7 +109,7 @@ pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> Strea
     StreamHandle {
         credits,
         stop,
-        link_busy,
+        refine_budget,
     }
 }
 
@@ -120,7 +118,7 @@ fn run(
     mut credits: mpsc::Receiver<Credit>,
     reports: &mpsc::Sender<Input>,
     stop: &AtomicBool,
-    link_busy: &AtomicBool,
+    refine_budget: &AtomicU64,
 ) -> Result<(), String> {
     let mut source = meekijk_capture::open(&config.source, config.size, config.fps)
         .map_err(|e| format!("cannot open the source {:?}: {e}", config.source))?;
@@ -179,7 +177,7 @@ fn run(
                     .map_err(|e| format!("capture failed: {e}"))?
                 {
                     Some(frame) => {
-                        encoder.hold_refinement(link_busy.load(Ordering::Relaxed));
+                        encoder.set_refine_budget(refine_budget.load(Ordering::Relaxed));
                         encoder
                             .encode(&frame.pixels)
                             .map_err(|e| format!("encoding failed: {e}"))?
