@@ -389,6 +389,7 @@ impl Driver {
         if self.stream_ready
             && !self.credit_out
             && self.session.may_send_update()
+            && self.link.may_send()
             && viewer.queue.capacity() >= 2
         {
             let credit = Credit {
