@@ -169,27 +169,35 @@ mod tests {
         assert_eq!(link.refine_budget(), FULL);
     }
 
-    #[test]
-    fn a_two_megabit_link_holds_one_large_update_and_refines_fifty_milliseconds_of_it() {
+    /// A link that showed a `rtt` ms round trip (a 200-byte update), then delivered `bytes` in
+    /// `wire` ms more than that; and the time of that last ack.
+    fn measured(rtt: u64, bytes: u64, wire: u64) -> (Link, Instant) {
         let t = Instant::now();
         let mut link = Link::new(FULL);
-        // A 2 ms round trip, then 50 KB delivered in 202 ms: 250 KB/s, 2 Mbit/s.
-        link.sent(1, 100, t);
-        link.acked(1, t + ms(2));
-        link.sent(2, 50_000, t + ms(10));
-        link.acked(2, t + ms(212));
+        link.sent(1, 200, t);
+        link.acked(1, t + ms(rtt));
+        let sent = t + ms(rtt + 10);
+        link.sent(2, bytes, sent);
+        link.acked(2, sent + ms(rtt + wire));
+        (link, sent + ms(rtt + wire))
+    }
+
+    #[test]
+    fn a_two_megabit_link_holds_one_large_update_and_refines_fifty_milliseconds_of_it() {
+        // 50 KB in 200 ms: 250 KB/s, 2 Mbit/s.
+        let (mut link, t) = measured(2, 50_000, 200);
         assert_eq!(link.rate(), Some(250_000.0));
         // The window: 250 KB/s × (2 + 50) ms = 13 KB, 26,000 pixels of refinement.
         assert_eq!(link.refine_budget(), 26_000);
         // A 28 KB video frame fills it: the next waits for its ack.
-        link.sent(3, 28_000, t + ms(220));
+        link.sent(3, 28_000, t + ms(8));
         assert!(!link.may_send());
         assert_eq!(link.refine_budget(), 0);
-        link.acked(3, t + ms(334));
+        link.acked(3, t + ms(122));
         assert!(link.may_send());
         // Typing on the same link: small updates go out back to back.
-        link.sent(4, 300, t + ms(340));
-        link.sent(5, 300, t + ms(341));
+        link.sent(4, 300, t + ms(128));
+        link.sent(5, 300, t + ms(129));
         assert!(link.may_send());
         assert_eq!(link.refine_budget(), 24_800);
     }
@@ -208,18 +216,13 @@ mod tests {
 
     #[test]
     fn a_long_round_trip_is_not_mistaken_for_a_slow_link() {
-        let t = Instant::now();
-        let mut link = Link::new(FULL);
         // 100 ms away, 50 Mbit/s (6.25 MB/s): 62.5 KB takes 10 ms on the wire.
-        link.sent(1, 200, t);
-        link.acked(1, t + ms(100));
-        link.sent(2, 62_500, t + ms(200));
-        link.acked(2, t + ms(310));
+        let (mut link, t) = measured(100, 62_500, 10);
         assert_eq!(link.rate(), Some(6_250_000.0));
         // Three 60 KB frames in flight fit the 940 KB window: 30 fps still flows.
         for seq in 3..6 {
             assert!(link.may_send());
-            link.sent(seq, 60_000, t + ms(300 + seq * 33));
+            link.sent(seq, 60_000, t + ms(seq * 33));
         }
         assert!(link.may_send());
         assert_eq!(link.refine_budget(), FULL);
@@ -227,13 +230,8 @@ mod tests {
 
     #[test]
     fn a_fast_link_keeps_the_full_budget_and_the_fastest_recent_sample_counts() {
-        let t = Instant::now();
-        let mut link = Link::new(FULL);
-        link.sent(1, 200, t);
-        link.acked(1, t + ms(1));
         // 100 Mbit/s.
-        link.sent(2, 125_000, t + ms(10));
-        link.acked(2, t + ms(21));
+        let (mut link, t) = measured(1, 125_000, 10);
         assert_eq!(link.rate(), Some(12_500_000.0));
         assert_eq!(link.refine_budget(), FULL);
         // A slow sample (the viewer was busy decoding) does not lower the estimate.
