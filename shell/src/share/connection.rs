@@ -3,7 +3,7 @@
 //! Each task reports to the driver's event loop through one channel and decides nothing itself.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use meekijk_codec::wire::{frame_len, Bye, ByeReason, ViewerMessage, MAX_TEXT_LEN};
@@ -60,17 +60,21 @@ pub(super) fn spawn_auth(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let outcome = async {
+            let started = Instant::now();
             let mut tls = acceptor
                 .accept(stream)
                 .await
                 .map_err(|e| AuthError::Protocol(format!("no TLS 1.3 handshake ({e})")))?;
+            let handshake = started.elapsed();
             let exporter = tls::exporter(tls.get_ref().1)?;
             let name = pake::prove_as_host(&mut tls, &exporter, &code).await?;
-            Ok::<_, AuthError>((name, tls))
+            Ok::<_, AuthError>((name, tls, handshake))
         }
         .await;
         let input = match outcome {
-            Ok((viewer, tls)) => Input::Authenticated(conn, viewer, Box::new(tls)),
+            Ok((viewer, tls, handshake)) => {
+                Input::Authenticated(conn, viewer, Box::new(tls), handshake)
+            }
             Err(AuthError::WrongCode) => Input::Session(Event::AuthFailed { conn }),
             Err(e) => Input::Session(Event::ConnectionClosed {
                 conn,

@@ -50,8 +50,9 @@ pub(super) enum Input {
     Session(Event),
     /// The listener accepted a connection.
     Accepted(ConnId, TcpStream, SocketAddr),
-    /// A connection proved the code; here is its TLS stream and the viewer's name.
-    Authenticated(ConnId, String, Box<ViewerStream>),
+    /// A connection proved the code; here is its TLS stream, the viewer's name and how long
+    /// the TLS handshake took (a round trip and some cryptography).
+    Authenticated(ConnId, String, Box<ViewerStream>, Duration),
     /// News from the capture-and-encode thread.
     Stream(StreamReport),
 }
@@ -121,9 +122,12 @@ pub(super) async fn run(config: Config, terms: &str) -> ExitCode {
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     while driver.session.end_reason().is_none() {
         let deadline = driver.session.next_deadline();
+        let link_ready = driver.link.next_send_at(Instant::now());
         tokio::select! {
             Some(input) = rx.recv() => driver.on_input(input),
             () = sleep_until(deadline) => driver.feed(Event::Tick),
+            // The link has room again: the credit below goes out.
+            () = sleep_until(link_ready) => {}
             _ = ticker.tick() => driver.draw_status(),
         }
         driver.grant_credit();
@@ -304,11 +308,12 @@ impl Driver {
                 // Whatever the session did not take is closed.
                 self.pending.remove(&conn);
             }
-            Input::Authenticated(conn, viewer, tls) => {
+            Input::Authenticated(conn, viewer, tls, handshake) => {
                 if !self.auth.as_ref().is_some_and(|(c, _)| *c == conn) {
                     return;
                 }
                 self.auth = None;
+                self.link.saw_round_trip(handshake);
                 // The code is spent: nothing can authenticate with it again.
                 self.code = None;
                 let (read, write) = tokio::io::split(*tls);
@@ -385,11 +390,12 @@ impl Driver {
         let (Some(stream), Some(viewer)) = (&self.stream, &self.viewer) else {
             return;
         };
-        stream.set_refine_budget(self.link.refine_budget());
+        let now = Instant::now();
+        stream.set_refine_budget(self.link.refine_budget(now));
         if self.stream_ready
             && !self.credit_out
             && self.session.may_send_update()
-            && self.link.may_send()
+            && self.link.may_send(now)
             && viewer.queue.capacity() >= 2
         {
             let credit = Credit {

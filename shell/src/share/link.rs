@@ -25,8 +25,7 @@ const MIN_SAMPLE_BYTES: u64 = 16 * 1024;
 /// Updates at most this large tell the round trip (typing, a pointer's trail, heartbeats).
 const MAX_RTT_BYTES: u64 = 2 * 1024;
 
-/// Rate samples kept; the estimate is their largest (a sample can only underestimate: the
-/// viewer may have been decoding, or the host had nothing more to send).
+/// Rate samples kept; the estimate is their median.
 const SAMPLES: usize = 8;
 
 /// Fewest pixels worth refining in one update: one 32×32 block.
@@ -40,8 +39,7 @@ pub(super) struct Link {
     in_flight_bytes: u64,
     /// When the last acknowledgement came.
     last_ack: Option<Instant>,
-    /// Shortest time from sending a small update to its acknowledgement: round trip and
-    /// decoding.
+    /// Shortest round trip seen (see [`Link::saw_round_trip`]).
     min_rtt: Option<Duration>,
     /// Recent delivery rates, bytes per second.
     samples: VecDeque<f64>,
@@ -64,6 +62,13 @@ impl Link {
         }
     }
 
+    /// Something went to the viewer and back in `rtt`, its size aside: the TLS handshake, or a
+    /// small update and its acknowledgement. Without it, the time a large update takes would
+    /// count the round trip as time on the wire, and a link far away would look slow.
+    pub(super) fn saw_round_trip(&mut self, rtt: Duration) {
+        self.min_rtt = Some(self.min_rtt.map_or(rtt, |min| min.min(rtt)));
+    }
+
     /// Update `sequence`, `bytes` long, went out at `now`.
     pub(super) fn sent(&mut self, sequence: u64, bytes: u64, now: Instant) {
         self.in_flight.push_back((sequence, now, bytes));
@@ -83,9 +88,8 @@ impl Link {
             if front != sequence {
                 continue;
             }
-            let took = now.saturating_duration_since(sent);
             if bytes <= MAX_RTT_BYTES {
-                self.min_rtt = Some(self.min_rtt.map_or(took, |rtt| rtt.min(took)));
+                self.saw_round_trip(now.saturating_duration_since(sent));
             }
             if bytes >= MIN_SAMPLE_BYTES {
                 let min_rtt = self.min_rtt.unwrap_or_default();
@@ -104,9 +108,12 @@ impl Link {
         self.last_ack = Some(now);
     }
 
-    /// Bytes per second the link has been seen to deliver, once measured.
+    /// Bytes per second the link has been seen to deliver, once measured: the median of the
+    /// recent samples (deliveries come in bursts; a viewer busy decoding acks late).
     pub(super) fn rate(&self) -> Option<f64> {
-        self.samples.iter().copied().reduce(f64::max)
+        let mut samples: Vec<f64> = self.samples.iter().copied().collect();
+        samples.sort_by(f64::total_cmp);
+        samples.get(samples.len() / 2).copied()
     }
 
     /// Bytes that may be in flight: what the link holds over a round trip, plus [`QUEUE`] of
@@ -116,25 +123,48 @@ impl Link {
         self.rate().map(|rate| rate * (rtt + QUEUE).as_secs_f64())
     }
 
-    /// Whether another update may go out now: nothing in flight, or fewer bytes than the
-    /// window.
-    pub(super) fn may_send(&self) -> bool {
+    /// Bytes of the updates in flight the link has still to deliver at `now`, as predicted
+    /// from the rate: it has been delivering them since the oldest was sent or, if later, the
+    /// last acknowledgement came (acks come late, so this overestimates, never under).
+    fn queued(&self, now: Instant) -> f64 {
+        let (Some(&(_, sent, _)), Some(rate)) = (self.in_flight.front(), self.rate()) else {
+            return self.in_flight_bytes as f64;
+        };
+        let since = self.last_ack.map_or(sent, |ack| ack.max(sent));
+        let delivered = rate * now.saturating_duration_since(since).as_secs_f64();
+        (self.in_flight_bytes as f64 - delivered).max(0.0)
+    }
+
+    /// Whether another update may be captured and sent at `now`: nothing in flight, or the
+    /// bytes still queued fit the window, so that the next update (encoded meanwhile) waits
+    /// at most [`QUEUE`] behind them.
+    pub(super) fn may_send(&self, now: Instant) -> bool {
         self.in_flight_bytes == 0
             || self
                 .window()
-                .is_none_or(|window| (self.in_flight_bytes as f64) < window)
+                .is_none_or(|window| self.queued(now) <= window)
     }
 
-    /// Pixels the next update may refine: the room left in the window (the full budget once
-    /// the link is fast enough, none below one block); unmeasured, the full budget only while
-    /// nothing is in flight.
-    pub(super) fn refine_budget(&self) -> u64 {
+    /// When [`may_send`](Self::may_send) will hold if no acknowledgement comes first; `None`
+    /// when it holds already or only an acknowledgement can tell (unmeasured).
+    pub(super) fn next_send_at(&self, now: Instant) -> Option<Instant> {
+        if self.may_send(now) {
+            return None;
+        }
+        let (window, rate) = (self.window()?, self.rate()?);
+        let wait = (self.queued(now) - window) / rate;
+        // A millisecond at least: never a wake-up that finds nothing changed.
+        Some(now + Duration::from_secs_f64(wait.clamp(0.001, 60.0)))
+    }
+
+    /// Pixels the update encoded at `now` may refine: the room left in the window (the full
+    /// budget once the link is fast enough, none below one block); unmeasured, the full
+    /// budget only while nothing is in flight.
+    pub(super) fn refine_budget(&self, now: Instant) -> u64 {
         let pixels = match self.window() {
             None if self.in_flight_bytes == 0 => return self.full_budget,
             None => return 0,
-            Some(window) => {
-                (window - self.in_flight_bytes as f64).max(0.0) / BYTES_PER_REFINED_PIXEL
-            }
+            Some(window) => (window - self.queued(now)).max(0.0) / BYTES_PER_REFINED_PIXEL,
         };
         let pixels = (pixels as u64).min(self.full_budget);
         if pixels < MIN_REFINE_PIXELS {
@@ -159,14 +189,15 @@ mod tests {
     fn an_unmeasured_link_refines_only_when_idle_and_sends_as_the_session_allows() {
         let t = Instant::now();
         let mut link = Link::new(FULL);
-        assert_eq!(link.refine_budget(), FULL);
+        assert_eq!(link.refine_budget(t), FULL);
         link.sent(1, 500, t);
-        assert_eq!(link.refine_budget(), 0, "an update is in flight");
-        assert!(link.may_send());
+        assert_eq!(link.refine_budget(t), 0, "an update is in flight");
+        assert!(link.may_send(t));
+        assert_eq!(link.next_send_at(t), None);
         link.acked(1, t + ms(5));
         // A small update tells the round trip, not the rate.
         assert_eq!(link.rate(), None);
-        assert_eq!(link.refine_budget(), FULL);
+        assert_eq!(link.refine_budget(t + ms(5)), FULL);
     }
 
     /// A link that showed a `rtt` ms round trip (a 200-byte update), then delivered `bytes` in
@@ -183,23 +214,29 @@ mod tests {
     }
 
     #[test]
-    fn a_two_megabit_link_holds_one_large_update_and_refines_fifty_milliseconds_of_it() {
+    fn a_two_megabit_link_takes_the_next_frame_when_the_last_has_fifty_milliseconds_left() {
         // 50 KB in 200 ms: 250 KB/s, 2 Mbit/s.
         let (mut link, t) = measured(2, 50_000, 200);
         assert_eq!(link.rate(), Some(250_000.0));
         // The window: 250 KB/s × (2 + 50) ms = 13 KB, 26,000 pixels of refinement.
-        assert_eq!(link.refine_budget(), 26_000);
-        // A 28 KB video frame fills it: the next waits for its ack.
+        assert_eq!(link.refine_budget(t), 26_000);
+        // A 28 KB video frame overfills it: the next is captured once 15 KB of it are
+        // through, 60 ms later, and nothing is refined until then.
         link.sent(3, 28_000, t + ms(8));
-        assert!(!link.may_send());
-        assert_eq!(link.refine_budget(), 0);
+        assert!(!link.may_send(t + ms(8)));
+        assert_eq!(link.refine_budget(t + ms(8)), 0);
+        assert_eq!(link.next_send_at(t + ms(8)), Some(t + ms(68)));
+        assert!(!link.may_send(t + ms(60)));
+        assert!(link.may_send(t + ms(70)));
+        // 80 ms in, 8 KB are left: 5 KB of room, 10,000 pixels.
+        let budget = link.refine_budget(t + ms(88));
+        assert!((9_990..=10_010).contains(&budget), "{budget}");
         link.acked(3, t + ms(122));
-        assert!(link.may_send());
         // Typing on the same link: small updates go out back to back.
         link.sent(4, 300, t + ms(128));
-        link.sent(5, 300, t + ms(129));
-        assert!(link.may_send());
-        assert_eq!(link.refine_budget(), 24_800);
+        link.sent(5, 300, t + ms(128));
+        assert!(link.may_send(t + ms(128)));
+        assert_eq!(link.refine_budget(t + ms(128)), 24_800);
     }
 
     #[test]
@@ -216,32 +253,47 @@ mod tests {
 
     #[test]
     fn a_long_round_trip_is_not_mistaken_for_a_slow_link() {
-        // 100 ms away, 50 Mbit/s (6.25 MB/s): 62.5 KB takes 10 ms on the wire.
-        let (mut link, t) = measured(100, 62_500, 10);
-        assert_eq!(link.rate(), Some(6_250_000.0));
-        // Three 60 KB frames in flight fit the 940 KB window: 30 fps still flows.
-        for seq in 3..6 {
-            assert!(link.may_send());
-            link.sent(seq, 60_000, t + ms(seq * 33));
+        // 100 ms away (the TLS handshake took 102 ms), 50 Mbit/s (6.25 MB/s): a 60 KB video
+        // frame takes 10 ms on the wire; no small update ever tells the round trip.
+        let t = Instant::now();
+        let mut far = Link::new(FULL);
+        far.saw_round_trip(ms(102));
+        far.sent(1, 60_000, t);
+        far.acked(1, t + ms(112));
+        assert_eq!(far.rate(), Some(6_000_000.0));
+        // Three frames in flight fit the 912 KB window: 30 fps still flows.
+        for seq in 2..5 {
+            let now = t + ms(112 + seq * 33);
+            assert!(far.may_send(now));
+            far.sent(seq, 60_000, now);
         }
-        assert!(link.may_send());
-        assert_eq!(link.refine_budget(), FULL);
+        assert!(far.may_send(t + ms(250)));
+        assert_eq!(far.refine_budget(t + ms(250)), FULL);
+        // Had the round trip counted as time on the wire, the link would have looked like
+        // 4 Mbit/s and held one frame per round trip.
+        let mut unaware = Link::new(FULL);
+        unaware.sent(1, 60_000, t);
+        unaware.acked(1, t + ms(112));
+        unaware.sent(2, 60_000, t + ms(120));
+        assert!(!unaware.may_send(t + ms(120)));
     }
 
     #[test]
-    fn a_fast_link_keeps_the_full_budget_and_the_fastest_recent_sample_counts() {
+    fn a_fast_link_keeps_the_full_budget_and_one_slow_sample_does_not_move_it() {
         // 100 Mbit/s.
         let (mut link, t) = measured(1, 125_000, 10);
         assert_eq!(link.rate(), Some(12_500_000.0));
-        assert_eq!(link.refine_budget(), FULL);
-        // A slow sample (the viewer was busy decoding) does not lower the estimate.
+        assert_eq!(link.refine_budget(t), FULL);
+        // A slow sample (the viewer was busy decoding) does not lower the median.
         link.sent(3, 20_000, t + ms(30));
         link.acked(3, t + ms(431));
+        link.sent(4, 125_000, t + ms(440));
+        link.acked(4, t + ms(451));
         assert_eq!(link.rate(), Some(12_500_000.0));
         // A very slow link refines nothing rather than less than a block.
         let mut slow = Link::new(FULL);
         slow.sent(1, 20_000, t);
         slow.acked(1, t + Duration::from_secs(20));
-        assert_eq!(slow.refine_budget(), 0);
+        assert_eq!(slow.refine_budget(t + Duration::from_secs(20)), 0);
     }
 }
