@@ -1,13 +1,15 @@
-//! What the link to the viewer can take: how many bytes may be in flight, and how much
-//! refinement an update may carry, from the rate and round trip the viewer's
-//! acknowledgements show.
+//! What the link to the viewer can take: when the next frame may be captured and sent, and
+//! how much refinement an update may carry, from the rate and round trip the viewer's
+//! acknowledgements (and the TLS handshake) show.
 //!
-//! Updates go out as long as the bytes in flight stay under what the link holds (rate × round
-//! trip) plus [`QUEUE`] of the link's time: latest state wins, so a slow uplink sends fewer,
-//! fresher updates instead of a queue of stale ones (a video on a 2 Mbit/s link with three
-//! updates in flight showed each frame 340 ms late). Refinement (still lossy blocks re-sent
-//! near-losslessly) is never urgent but makes the largest updates of a still screen: it gets
-//! only the room left under that bound, so it never queues in front of the next change.
+//! The next frame is captured once the bytes still queued on the link (those in flight, less
+//! what the rate says went through since) fit what the link holds over a round trip plus
+//! [`QUEUE`] of its time: latest state wins, so a slow uplink sends fresher updates instead of
+//! a queue of stale ones (a video on a 2 Mbit/s link with three updates in flight showed each
+//! frame 345 ms late), and the frame is encoded while the last one drains, so the link stays
+//! busy. Refinement (still lossy blocks re-sent near-losslessly) is never urgent but makes the
+//! largest updates of a still screen: it gets only the room left in that window, so it never
+//! queues in front of the next change.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
