@@ -127,7 +127,7 @@ impl Link {
 
     /// Bytes of the updates in flight the link has still to deliver at `now`, as predicted
     /// from the rate: it has been delivering them since the oldest was sent or, if later, the
-    /// last acknowledgement came (acks come late, so this overestimates, never under).
+    /// last acknowledgement came (acks come late, so with the right rate this errs high).
     fn queued(&self, now: Instant) -> f64 {
         let (Some(&(_, sent, _)), Some(rate)) = (self.in_flight.front(), self.rate()) else {
             return self.in_flight_bytes as f64;
