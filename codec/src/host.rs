@@ -659,10 +659,8 @@ impl HostEncoder {
         let rects: Vec<Rect> = planned.iter().map(|&(rect, _)| rect).collect();
         for (run, members) in planner::join_runs(&rects, BLOCK_SIZE) {
             if members.len() > 1 {
-                let class = match classify(&frame.sub(run)?, self.config.max_palette_colours) {
-                    Class::Palette(p) if p.mostly_distinct() => Class::Natural,
-                    class => class,
-                };
+                // A run is strips side by side: judged as a strip.
+                let class = self.class_of(frame, run, false)?;
                 if self.push_lossless(run, class, &mut ops)? {
                     continue;
                 }
@@ -701,12 +699,7 @@ impl HostEncoder {
         ops: &mut Vec<Op>,
         natural: &mut Vec<Rect>,
     ) -> Result<()> {
-        // Only whole blocks: a strip a few rows high has no row above for most of its pixels.
-        let class = match classify(&frame.sub(rect)?, self.config.max_palette_colours) {
-            Class::Palette(p) if whole_blocks && p.looks_natural() => Class::Natural,
-            Class::Palette(p) if !whole_blocks && p.mostly_distinct() => Class::Natural,
-            class => class,
-        };
+        let class = self.class_of(frame, rect, whole_blocks)?;
         if self.push_lossless(rect, class, ops)? {
             return Ok(());
         }
@@ -717,6 +710,19 @@ impl HostEncoder {
             natural.push(rect);
             Ok(())
         }
+    }
+
+    /// How `rect` is coded by its colours, a palette taken for a photo when its shape says so:
+    /// whole blocks that look natural, strips whose pixels mostly have colours of their own
+    /// (a strip a few rows high has no row above for most of its pixels).
+    fn class_of(&self, frame: &FrameView<'_>, rect: Rect, whole_blocks: bool) -> Result<Class> {
+        Ok(
+            match classify(&frame.sub(rect)?, self.config.max_palette_colours) {
+                Class::Palette(p) if whole_blocks && p.looks_natural() => Class::Natural,
+                Class::Palette(p) if !whole_blocks && p.mostly_distinct() => Class::Natural,
+                class => class,
+            },
+        )
     }
 
     fn split_natural(
