@@ -45,6 +45,8 @@ pub(super) struct Link {
     min_rtt: Option<Duration>,
     /// Recent delivery rates, bytes per second.
     samples: VecDeque<f64>,
+    /// Their median, once there is one (see [`Link::rate`]).
+    rate: Option<f64>,
     /// Refinement pixels per update on an idle link that is fast enough.
     full_budget: u64,
 }
@@ -60,6 +62,7 @@ impl Link {
             last_ack: None,
             min_rtt: None,
             samples: VecDeque::new(),
+            rate: None,
             full_budget,
         }
     }
@@ -104,6 +107,9 @@ impl Link {
                         self.samples.pop_front();
                     }
                     self.samples.push_back(bytes as f64 / took.as_secs_f64());
+                    let mut sorted: Vec<f64> = self.samples.iter().copied().collect();
+                    sorted.sort_by(f64::total_cmp);
+                    self.rate = sorted.get(sorted.len() / 2).copied();
                 }
             }
         }
@@ -113,9 +119,7 @@ impl Link {
     /// Bytes per second the link has been seen to deliver, once measured: the median of the
     /// recent samples (deliveries come in bursts; a viewer busy decoding acks late).
     pub(super) fn rate(&self) -> Option<f64> {
-        let mut samples: Vec<f64> = self.samples.iter().copied().collect();
-        samples.sort_by(f64::total_cmp);
-        samples.get(samples.len() / 2).copied()
+        self.rate
     }
 
     /// Bytes that may be in flight: what the link holds over a round trip, plus [`QUEUE`] of
