@@ -264,6 +264,11 @@ impl<V> TileCache<V> {
         }
     }
 
+    /// Entries it keeps at most.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// The key and value of entry `id`.
     pub(crate) fn get(&self, id: u32) -> Option<(u64, &V)> {
         self.entries.get(&id).map(|e| (e.key, &e.value))

@@ -205,6 +205,22 @@ impl HostEncoder {
         self.refresh = true;
     }
 
+    /// The screen changed size: from now on frames are `width`×`height`, and the next
+    /// [`encode`](Self::encode) sends the whole screen as a keyframe. Settings (including the
+    /// refine budget) stay; everything learnt about the old screen goes. The viewer must
+    /// [`resize`](crate::ViewerDecoder::resize) at the same point of the stream.
+    ///
+    /// # Errors
+    /// [`Error::ZeroSize`] / [`Error::TooLarge`] for the size; the encoder is then unchanged.
+    pub fn resize(&mut self, width: u32, height: u32) -> Result<()> {
+        *self = Self::new(HostConfig {
+            width,
+            height,
+            ..self.config.clone()
+        })?;
+        Ok(())
+    }
+
     /// Sets the pixels refined per frame from the next [`encode`](Self::encode) on (the
     /// configured `refine_budget_pixels` until then); 0 holds refinement back. What changed is
     /// coded as always. Refinement is never urgent, but its updates are the largest a still

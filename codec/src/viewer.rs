@@ -61,6 +61,17 @@ impl ViewerDecoder {
         })
     }
 
+    /// The host's screen changed size (its [`resize`](crate::HostEncoder::resize)): the
+    /// framebuffer becomes `width`×`height` and black, and everything kept for the old screen
+    /// goes. The host's next update is a keyframe that paints it all.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new); the decoder is then unchanged.
+    pub fn resize(&mut self, width: u32, height: u32) -> Result<()> {
+        *self = Self::with_cache_blocks(width, height, self.cache.capacity())?;
+        Ok(())
+    }
+
     /// The picture as of the last applied update.
     pub fn framebuffer(&self) -> FrameView<'_> {
         self.framebuffer.view()

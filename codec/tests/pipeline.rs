@@ -180,6 +180,42 @@ fn wrong_frame_size_is_an_error() {
     ));
 }
 
+#[test]
+fn a_screen_that_changes_size_goes_on_exactly_at_the_new_size() {
+    let (mut host, mut viewer) = pair();
+    let before = text_frame(W, H, 8);
+    viewer.apply(&host.encode(&before.view()).unwrap()).unwrap();
+    viewer.apply(&host.encode(&before.view()).unwrap()).unwrap();
+    // Smaller, then larger than the screen the session started with (odd sizes included).
+    for (width, height) in [(1024, 768), (1366, 771)] {
+        let mut frame = text_frame(width, height, 9);
+        assert!(matches!(
+            host.encode(&frame.view()),
+            Err(Error::SizeMismatch { .. })
+        ));
+        host.resize(width, height).unwrap();
+        viewer.resize(width, height).unwrap();
+        assert_eq!(viewer.framebuffer().width(), width);
+        let first = host.encode(&frame.view()).unwrap();
+        assert!(
+            first.keyframe,
+            "the first update at a new size paints it all"
+        );
+        viewer.apply(&first).unwrap();
+        assert!(viewer.framebuffer().data() == frame.data());
+        // And the session goes on as before: a small change is a small update, still exact.
+        glyph(&mut frame, width - 20, height - 20, 1, [0; 4], [255; 4]);
+        let change = host.encode(&frame.view()).unwrap();
+        assert!(!change.keyframe && wire_len(&change) < 1000, "{change:?}");
+        viewer.apply(&change).unwrap();
+        assert!(viewer.framebuffer().data() == frame.data());
+    }
+    // An impossible size is refused and leaves both as they were.
+    assert!(host.resize(0, 10).is_err() && viewer.resize(10, 0).is_err());
+    assert_eq!(host.config().width, 1366);
+    assert_eq!(viewer.framebuffer().width(), 1366);
+}
+
 /// Applies `bad` to a viewer showing a known picture and checks it fails and changes nothing.
 fn assert_rejected(bad: Update) {
     let (mut host, mut viewer) = pair();
