@@ -239,6 +239,35 @@ fn photo_stream() -> (Vec<u8>, [usize; 2]) {
     (out, kinds)
 }
 
+/// A session whose screen changes size twice: each `Resize` is followed by the encoder's
+/// keyframe at the new size and a small change (real palette payloads at every size).
+fn resize_stream() -> Vec<u8> {
+    let mut out = hello_stream(160, 96, Chroma::Yuv444, 1 << 20);
+    let mut writer = UpdateWriter::new().unwrap();
+    let mut host = HostEncoder::new(HostConfig::new(160, 96)).unwrap();
+    let mut sequence = 0;
+    for (step, (width, height)) in [(160, 96), (96, 128), (200, 40)].into_iter().enumerate() {
+        if step > 0 {
+            host.resize(width, height).unwrap();
+            HostMessage::Resize { width, height }
+                .encode(&mut out)
+                .unwrap();
+        }
+        let mut frame = text_frame(width, height, 50 + step as u64);
+        for x in [8, 16] {
+            glyph(&mut frame, x, 8, x.into(), [220; 4], [40, 34, 30, 255]);
+            sequence += 1;
+            send(
+                &mut writer,
+                host.encode(&frame.view()).unwrap(),
+                sequence,
+                &mut out,
+            );
+        }
+    }
+    out
+}
+
 /// The real session streams pass the op-application checks; with `MEEKIJK_BLESS=1` they become
 /// the `viewer_apply` seed corpus (real zstd and AV1 payloads for the fuzzer to mutate).
 #[test]
@@ -258,6 +287,7 @@ fn real_sessions_apply_within_their_rects() {
         ("session_420", session_stream(Chroma::Yuv420)),
         ("session_scroll", scroll),
         ("session_photo", photo),
+        ("session_resize", resize_stream()),
     ] {
         let len = stream.len();
         // Every message reads in order, op tables continuing one stream.

@@ -142,6 +142,13 @@ fn cases() -> Vec<(&'static str, Golden)> {
             Host(HostMessage::ControlState { granted: false }),
         ),
         (
+            "host_resize",
+            Host(HostMessage::Resize {
+                width: 2560,
+                height: 1440,
+            }),
+        ),
+        (
             "host_bye",
             Host(HostMessage::Bye(bye(ByeReason::Ended, "sessie beëindigd"))),
         ),

@@ -72,28 +72,34 @@ const APPLY_MAX_SIDE: u32 = 256;
 const APPLY_DEFAULT_SIDE: u32 = 64;
 
 /// Plays `data` as the byte stream a viewer receives, decoded in order by one [`HostReader`]: a
-/// `Hello` (re)creates the framebuffer (its size capped at 256 pixels a side), each `Update` is
-/// applied with [`ViewerDecoder::apply`].
+/// `Hello` (re)creates the framebuffer and a `Resize` resizes it (sizes capped at 256 pixels a
+/// side), each `Update` is applied with [`ViewerDecoder::apply`].
 ///
 /// # Panics
 /// When applying panics, when a rejected update changed the framebuffer (updates are all or
 /// nothing), or when an applied one changed a pixel outside the rects of its ops.
 pub fn apply_stream(data: &[u8]) {
     let (frames, _) = split_all(data, data.len().max(1));
+    let side = |n: u32| n.min(APPLY_MAX_SIDE);
+    let fresh = || ViewerDecoder::new(APPLY_DEFAULT_SIDE, APPLY_DEFAULT_SIDE);
     let mut viewer = None;
     let mut reader = HostReader::new().expect("zstd sets up a reader");
     for frame in &frames {
         match reader.decode(frame) {
             Ok(HostMessage::Hello(hello)) => {
-                let width = hello.width.min(APPLY_MAX_SIDE);
-                let height = hello.height.min(APPLY_MAX_SIDE);
-                viewer = Some(ViewerDecoder::new(width, height).expect("a viewer of a valid size"));
+                let decoder = ViewerDecoder::new(side(hello.width), side(hello.height));
+                viewer = Some(decoder.expect("a viewer of a valid size"));
+            }
+            Ok(HostMessage::Resize { width, height }) => {
+                let viewer = viewer.get_or_insert_with(|| fresh().expect("a valid size"));
+                viewer
+                    .resize(side(width), side(height))
+                    .expect("a valid size");
+                let black = |p: &[u8]| p == [0, 0, 0, 255];
+                assert!(viewer.framebuffer().data().chunks_exact(4).all(black));
             }
             Ok(HostMessage::Update(message)) => {
-                let viewer = viewer.get_or_insert_with(|| {
-                    ViewerDecoder::new(APPLY_DEFAULT_SIDE, APPLY_DEFAULT_SIDE)
-                        .expect("a viewer of a valid size")
-                });
+                let viewer = viewer.get_or_insert_with(|| fresh().expect("a valid size"));
                 apply_checked(viewer, &message.update);
             }
             _ => {}

@@ -1,4 +1,4 @@
-//! Host→viewer messages: `Hello`, `Update`, `Cursor`, `ControlState`, `Bye`.
+//! Host→viewer messages: `Hello`, `Update`, `Cursor`, `ControlState`, `Resize`, `Bye`.
 
 use bytes::Bytes;
 
@@ -15,6 +15,8 @@ pub(super) const TAG_UPDATE: u8 = 0x02;
 const TAG_CURSOR: u8 = 0x03;
 const TAG_CONTROL_STATE: u8 = 0x04;
 const TAG_BYE: u8 = 0x05;
+const TAG_RESIZE: u8 = 0x06;
+const RESIZE_SIZE: [&str; 2] = ["Resize width", "Resize height"];
 
 /// A message from the host (the shared screen) to the viewer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,14 @@ pub enum HostMessage {
     },
     /// The host ends the session.
     Bye(Bye),
+    /// The shared screen changed size (session protocol 2): what follows is for a
+    /// `width`×`height` screen, starting with a keyframe. See `HostEncoder::resize`.
+    Resize {
+        /// New screen width in pixels, 1..=[`MAX_DIMENSION`].
+        width: u32,
+        /// New screen height in pixels, 1..=[`MAX_DIMENSION`].
+        height: u32,
+    },
 }
 
 /// The host's opening message.
@@ -142,9 +152,7 @@ fn check_hello(hello: &Hello) -> Result<()> {
         hello.protocol_version.into(),
         u16::MAX.into(),
     )?;
-    let max = MAX_DIMENSION.into();
-    check_count("Hello width", hello.width.into(), max)?;
-    check_count("Hello height", hello.height.into(), max)?;
+    check_size(["Hello width", "Hello height"], hello.width, hello.height)?;
     let limits = &hello.limits;
     let len = limits.max_message_len.into();
     check_count("Hello max message length", len, MAX_MESSAGE_LEN.into())?;
@@ -152,6 +160,13 @@ fn check_hello(hello: &Hello) -> Result<()> {
     check_count("Hello max in flight", in_flight, MAX_IN_FLIGHT.into())?;
     let cache = limits.tile_cache_bytes.into();
     check_limit("Hello tile cache bytes", cache, MAX_TILE_CACHE_BYTES.into())
+}
+
+/// A screen size, each side 1..=[`MAX_DIMENSION`]; `what` names the width and the height.
+fn check_size(what: [&'static str; 2], width: u32, height: u32) -> Result<()> {
+    let max = MAX_DIMENSION.into();
+    check_count(what[0], width.into(), max)?;
+    check_count(what[1], height.into(), max)
 }
 
 impl Codec for Cursor {
@@ -243,6 +258,12 @@ impl HostMessage {
                 Ok(())
             }),
             HostMessage::Bye(bye) => write_frame(out, TAG_BYE, |o| bye.encode(o)),
+            HostMessage::Resize { width, height } => write_frame(out, TAG_RESIZE, |o| {
+                check_size(RESIZE_SIZE, *width, *height)?;
+                o.extend_from_slice(&width.to_be_bytes());
+                o.extend_from_slice(&height.to_be_bytes());
+                Ok(())
+            }),
         }
     }
 
@@ -283,11 +304,18 @@ impl HostMessage {
                 (HostMessage::ControlState { granted }, "ControlState")
             }
             TAG_BYE => (HostMessage::Bye(Bye::read(&mut r)?), "Bye"),
+            TAG_RESIZE => {
+                let width = r.u32("Resize width")?;
+                let height = r.u32("Resize height")?;
+                check_size(RESIZE_SIZE, width, height)?;
+                (HostMessage::Resize { width, height }, "Resize")
+            }
             _ => {
                 return Err(Error::WireUnknownMessage {
                     direction: "host→viewer",
                     tag,
-                    expected: "0x01 Hello, 0x02 Update, 0x03 Cursor, 0x04 ControlState, 0x05 Bye",
+                    expected: "0x01 Hello, 0x02 Update, 0x03 Cursor, 0x04 ControlState, 0x05 Bye, \
+                               0x06 Resize",
                 })
             }
         };

@@ -491,6 +491,26 @@ fn text_and_enum_values_are_checked() {
         err.to_string(),
         "wire: Hello width 16385 exceeds the limit 16384"
     );
+    let resize = HostMessage::Resize {
+        width: 1280,
+        height: 1024,
+    };
+    assert_eq!(decode_host(&encode_host(&resize)).unwrap(), resize);
+    let err = decode_host(&raw_frame(0x06, &[0, 0, 5, 0, 0, 0, 0, 0])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: invalid Resize height 0; expected at least 1"
+    );
+    let err = decode_host(&raw_frame(0x06, &[0, 0, 0x40, 1, 0, 0, 1, 0])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Resize width 16385 exceeds the limit 16384"
+    );
+    let too_wide = HostMessage::Resize {
+        width: MAX_DIMENSION + 1,
+        height: 1,
+    };
+    assert!(too_wide.encode(&mut Vec::new()).is_err());
 }
 
 #[test]
