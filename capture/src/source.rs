@@ -32,10 +32,12 @@ pub struct SourceFrame<'a> {
 ///
 /// Privacy masks set with [`Source::set_masks`] are already painted in every frame returned.
 pub trait Source: Send {
-    /// Width and height of every frame.
+    /// Width and height of the frames: of every frame for scenes and files, of the latest
+    /// for the screen.
     fn size(&self) -> (u32, u32);
 
-    /// The next frame, or `Ok(None)` at the end of a recorded file.
+    /// The next frame, or `Ok(None)` at the end of a recorded file. A screen whose resolution
+    /// changed returns frames of its new size: compare each frame's size with the last.
     ///
     /// # Errors
     /// Truncated or malformed files, lost X connections and similar failures of the backend.

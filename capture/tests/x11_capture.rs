@@ -3,10 +3,11 @@
 //!
 //! Needs the Debian package `xvfb`; the test fails (never skips) when it is missing.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
+mod common;
+
+use common::XServer;
 use meekijk_capture::{Masks, Monitor, ShmCapture, Source, XcapCapture, MASK_COLOR};
 use meekijk_codec::{FrameView, Rect};
 use x11rb::connection::Connection;
@@ -22,48 +23,6 @@ const WINDOW_RGB: u32 = 0xd0_20_20;
 const INNER_RGB: u32 = 0x20_c0_40;
 /// The "secret" inside the masked window: a colour nothing else on screen uses.
 const SECRET_RGB: u32 = 0xff_00_ff;
-
-/// A private Xvfb server, killed when dropped (also when an assertion fails).
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Self {
-        // -displayfd 1: Xvfb picks a free display number and writes it to our pipe once it
-        // accepts connections, so parallel runs never collide and we never poll.
-        let mut child = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-noreset"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start Xvfb ({e}); install the Debian package `xvfb` (apt-get install xvfb)")
-            });
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("piped stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read display number from Xvfb");
-        let number = line.trim();
-        assert!(
-            !number.is_empty(),
-            "Xvfb exited without reporting a display number"
-        );
-        Self {
-            child,
-            display: format!(":{number}"),
-        }
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn bgr(view: &FrameView<'_>, x: u32, y: u32) -> u32 {
     let p = view.pixel(x, y);
@@ -176,7 +135,7 @@ fn assert_secret_hidden(view: &FrameView<'_>, backend: &str) {
 
 #[test]
 fn shm_and_xcap_capture_what_an_x_client_drew_and_mask_windows_by_title() {
-    let xvfb = Xvfb::start();
+    let xvfb = XServer::xvfb();
     let (conn, screen) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
     let root = conn.setup().roots[screen].root;
     // What `xsetroot -solid` does: set the root background and repaint it.

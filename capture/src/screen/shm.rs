@@ -1,5 +1,7 @@
 //! X11 capture through MIT-SHM on one persistent connection: each frame is a single
 //! ShmGetImage round trip into a segment we keep mapped, and the frame is a view of it.
+//! When RandR says the screen changed, the monitor is looked up again and the segment follows
+//! its new size: frames then come at that size.
 
 use std::time::Instant;
 
@@ -10,6 +12,7 @@ use x11rb::protocol::shm::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{
     self, AtomEnum, ConnectionExt as _, ImageFormat, ImageOrder, MapState,
 };
+use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
 
 use super::segment::Segment;
@@ -30,6 +33,8 @@ pub struct ShmCapture {
     conn: RustConnection,
     display: String,
     root: xproto::Window,
+    screen: usize,
+    wanted: Monitor,
     monitor: MonitorInfo,
     segment: Segment,
     shmseg: shm::Seg,
@@ -146,22 +151,28 @@ impl ShmCapture {
                 bits_per_pixel,
             });
         }
-        let monitors = monitors_of(&conn, root, screen)?;
-        let monitor = select(&monitors, monitor)?;
-        let len = monitor.width as usize * monitor.height as usize * 4;
-        let mut segment = Segment::new(len.max(4))?;
-        let shmseg = conn.generate_id().map_err(x11("generate id"))?;
-        conn.shm_attach(shmseg, segment.id(), false)
-            .map_err(x11("MIT-SHM Attach"))?
-            .check()
-            .map_err(x11("MIT-SHM Attach"))?;
-        // The server holds its own attachment now; removal frees the memory once both detach.
-        segment.mark_removed();
+        if conn
+            .extension_information(randr::X11_EXTENSION_NAME)
+            .map_err(x11("query RandR"))?
+            .is_some()
+        {
+            // Screen size, CRTC and output changes arrive as events, read before each frame.
+            let changes = randr::NotifyMask::SCREEN_CHANGE
+                | randr::NotifyMask::CRTC_CHANGE
+                | randr::NotifyMask::OUTPUT_CHANGE;
+            conn.randr_select_input(root, changes)
+                .map_err(x11("RandR SelectInput"))?;
+        }
+        let wanted = monitor.clone();
+        let monitor = select(&monitors_of(&conn, root, screen)?, &wanted)?;
+        let (segment, shmseg) = attach(&conn, &monitor)?;
         let atoms = intern_atoms(&conn)?;
         Ok(Self {
             conn,
             display,
             root,
+            screen,
+            wanted,
             monitor,
             segment,
             shmseg,
@@ -174,6 +185,63 @@ impl ShmCapture {
     /// The monitor being captured.
     pub fn monitor(&self) -> &MonitorInfo {
         &self.monitor
+    }
+
+    /// True when RandR reported a change of the screen, its CRTCs or outputs since the last
+    /// call (events are only read here: nothing else is selected on this connection).
+    fn screen_changed(&self) -> Result<bool> {
+        let mut changed = false;
+        while let Some(event) = self.conn.poll_for_event().map_err(x11("read events"))? {
+            changed |= matches!(
+                event,
+                Event::RandrScreenChangeNotify(_) | Event::RandrNotify(_)
+            );
+        }
+        Ok(changed)
+    }
+
+    /// Looks the monitor up again; when its size changed, maps a segment of the new size.
+    /// Returns whether the captured area moved or changed size.
+    ///
+    /// # Errors
+    /// [`Error::MonitorNotFound`] when the monitor is gone, [`Error::X11`].
+    fn follow_monitor(&mut self) -> Result<bool> {
+        let monitor = select(
+            &monitors_of(&self.conn, self.root, self.screen)?,
+            &self.wanted,
+        )?;
+        let same_size =
+            (monitor.width, monitor.height) == (self.monitor.width, self.monitor.height);
+        let moved = (monitor.x, monitor.y) != (self.monitor.x, self.monitor.y);
+        if !same_size {
+            let (segment, shmseg) = attach(&self.conn, &monitor)?;
+            let _ = self.conn.shm_detach(self.shmseg);
+            (self.segment, self.shmseg) = (segment, shmseg);
+        }
+        self.monitor = monitor;
+        Ok(moved || !same_size)
+    }
+
+    /// One ShmGetImage of the monitor into the segment.
+    fn grab(&self) -> Result<()> {
+        let m = &self.monitor;
+        // Coordinates fit: X11 geometry is 16-bit by protocol.
+        self.conn
+            .shm_get_image(
+                self.root,
+                m.x as i16,
+                m.y as i16,
+                m.width as u16,
+                m.height as u16,
+                !0,
+                ImageFormat::Z_PIXMAP.into(),
+                self.shmseg,
+                0,
+            )
+            .map_err(x11("MIT-SHM GetImage"))?
+            .reply()
+            .map_err(x11("MIT-SHM GetImage"))?;
+        Ok(())
     }
 
     /// Top-level windows (from the window manager's client list, or the root's children
@@ -256,6 +324,20 @@ impl ShmCapture {
     }
 }
 
+/// Maps a segment the size of `monitor` and attaches it to the server.
+fn attach(conn: &RustConnection, monitor: &MonitorInfo) -> Result<(Segment, shm::Seg)> {
+    let len = monitor.width as usize * monitor.height as usize * 4;
+    let mut segment = Segment::new(len.max(4))?;
+    let shmseg = conn.generate_id().map_err(x11("generate id"))?;
+    conn.shm_attach(shmseg, segment.id(), false)
+        .map_err(x11("MIT-SHM Attach"))?
+        .check()
+        .map_err(x11("MIT-SHM Attach"))?;
+    // The server holds its own attachment now; removal frees the memory once both detach.
+    segment.mark_removed();
+    Ok((segment, shmseg))
+}
+
 fn intern_atoms(conn: &RustConnection) -> Result<Atoms> {
     let intern = |name: &[u8]| -> Result<xproto::Atom> {
         Ok(conn
@@ -278,25 +360,19 @@ impl Source for ShmCapture {
     }
 
     fn next_frame(&mut self) -> Result<Option<SourceFrame<'_>>> {
-        let m = &self.monitor;
-        // Coordinates fit: X11 geometry is 16-bit by protocol.
-        self.conn
-            .shm_get_image(
-                self.root,
-                m.x as i16,
-                m.y as i16,
-                m.width as u16,
-                m.height as u16,
-                !0,
-                ImageFormat::Z_PIXMAP.into(),
-                self.shmseg,
-                0,
-            )
-            .map_err(x11("MIT-SHM GetImage"))?
-            .reply()
-            .map_err(x11("MIT-SHM GetImage"))?;
+        if self.screen_changed()? {
+            self.follow_monitor()?;
+        }
+        if let Err(e) = self.grab() {
+            // The screen may have shrunk before its event arrived: look again, and fail only
+            // when the monitor is where it was.
+            if !self.follow_monitor()? {
+                return Err(e);
+            }
+            self.grab()?;
+        }
         let timestamp = self.started.elapsed();
-        let (w, h) = (m.width, m.height);
+        let (w, h) = (self.monitor.width, self.monitor.height);
         if !self.masks.is_empty() {
             let windows = if self.masks.has_titles() {
                 self.windows()?

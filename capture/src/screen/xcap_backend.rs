@@ -110,16 +110,9 @@ impl Source for XcapCapture {
         let image = self.monitor.capture_image().map_err(xcap_err("capture"))?;
         let timestamp = self.started.elapsed();
         if (image.width(), image.height()) != (self.frame.width(), self.frame.height()) {
-            return Err(Error::Xcap {
-                what: "capture",
-                detail: format!(
-                    "monitor is now {}x{}, expected {}x{}",
-                    image.width(),
-                    image.height(),
-                    self.frame.width(),
-                    self.frame.height()
-                ),
-            });
+            // The monitor changed resolution: frames come at its new size from now on.
+            self.frame = Frame::new(image.width(), image.height())?;
+            (self.info.width, self.info.height) = (image.width(), image.height());
         }
         for (dst, src) in self
             .frame
