@@ -339,19 +339,26 @@ impl Driver {
                 self.send_to_viewer(&HostMessage::Hello(hello));
                 self.stream_ready = true;
             }
+            StreamReport::Resized { width, height } => {
+                self.console.say(&format!(
+                    "Your screen changed to {width}x{height}; the viewer sees it at that size."
+                ));
+                let (message, mut bytes) = (HostMessage::Resize { width, height }, Vec::new());
+                // The encoder took the size, so the wire does too.
+                if message.encode(&mut bytes).is_ok() {
+                    self.queue_for_viewer(bytes);
+                }
+            }
             StreamReport::Encoded {
                 bytes,
                 sequence,
                 captured,
             } => {
                 self.credit_out = false;
-                let Some(viewer) = &self.viewer else { return };
-                let (conn, len) = (viewer.conn, bytes.len() as u64);
-                if viewer.queue.try_send(bytes).is_err() {
-                    let reason = "the viewer is not reading".to_string();
-                    self.feed(Event::ConnectionClosed { conn, reason });
+                let len = bytes.len() as u64;
+                let Some(conn) = self.queue_for_viewer(bytes) else {
                     return;
-                }
+                };
                 if let Some(captured) = captured {
                     self.captured.push_back((sequence, captured));
                 }
@@ -375,6 +382,20 @@ impl Driver {
                 }
             }
         }
+    }
+
+    /// Queues a message the session cannot go on without (the viewer's picture depends on
+    /// it); a viewer whose queue is full is not reading, and its connection is closed.
+    /// Returns the viewer's connection when the message was queued.
+    fn queue_for_viewer(&mut self, bytes: Vec<u8>) -> Option<ConnId> {
+        let viewer = self.viewer.as_ref()?;
+        let conn = viewer.conn;
+        if viewer.queue.try_send(bytes).is_err() {
+            let reason = "the viewer is not reading".to_string();
+            self.feed(Event::ConnectionClosed { conn, reason });
+            return None;
+        }
+        Some(conn)
     }
 
     fn send_to_viewer(&mut self, message: &HostMessage) {

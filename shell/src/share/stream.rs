@@ -43,6 +43,14 @@ pub(super) enum StreamReport {
         /// When its frame was captured; `None` for an empty heartbeat, which is not timed.
         captured: Option<Instant>,
     },
+    /// The screen changed size; the updates that follow are for a `width`×`height` screen,
+    /// the first a keyframe.
+    Resized {
+        /// New width in pixels.
+        width: u32,
+        /// New height in pixels.
+        height: u32,
+    },
     /// A recorded source reached its end; the last picture stays.
     SourceEnded,
     /// The source or encoder failed; streaming cannot go on.
@@ -133,7 +141,8 @@ fn run(
     if !report(StreamReport::Started {
         source: source.describe(),
         hello: Hello {
-            protocol_version: 1,
+            // 2: may send `Resize`.
+            protocol_version: 2,
             width,
             height,
             chroma: encoder.config().av1.chroma,
@@ -177,6 +186,16 @@ fn run(
                     .map_err(|e| format!("capture failed: {e}"))?
                 {
                     Some(frame) => {
+                        let (width, height) = (frame.pixels.width(), frame.pixels.height());
+                        let config = encoder.config();
+                        if (width, height) != (config.width, config.height) {
+                            encoder.resize(width, height).map_err(|e| {
+                                format!("the screen changed to {width}x{height}: {e}")
+                            })?;
+                            if !report(StreamReport::Resized { width, height }) {
+                                return Ok(());
+                            }
+                        }
                         encoder.set_refine_budget(refine_budget.load(Ordering::Relaxed));
                         encoder
                             .encode(&frame.pixels)

@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use super::record::{write_png, Y4mRecorder};
+use super::record::{self, write_png, Y4mRecorder};
 use super::ViewArgs;
 use crate::secure::pake::{check_viewer_name, prove_as_viewer};
 use crate::secure::{tls, AuthError, OneTimeCode};
@@ -39,6 +39,10 @@ struct Watch {
     refreshes: u32,
     awaiting_keyframe: bool,
     recorder: Option<Y4mRecorder>,
+    /// Screen sizes seen: the recording starts a new file (`NAME-2.y4m`, …) at each change.
+    sizes: u32,
+    /// A size change announced once its first picture (a keyframe) is drawn.
+    resized: Option<(u32, u32)>,
     frames: u64,
     bytes: u64,
     decode: Duration,
@@ -60,6 +64,8 @@ pub(super) async fn run(args: &ViewArgs) -> anyhow::Result<Outcome> {
         refreshes: 0,
         awaiting_keyframe: false,
         recorder: None,
+        sizes: 0,
+        resized: None,
         frames: 0,
         bytes: 0,
         decode: Duration::ZERO,
@@ -133,11 +139,12 @@ async fn watch_loop(
             HostMessage::Hello(hello) => {
                 anyhow::ensure!(watch.decoder.is_none(), "the host sent a second Hello");
                 anyhow::ensure!(
-                    hello.protocol_version == 1,
-                    "the host speaks session protocol {}; this viewer speaks 1",
+                    matches!(hello.protocol_version, 1 | 2),
+                    "the host speaks session protocol {}; this viewer speaks 1 and 2",
                     hello.protocol_version
                 );
                 watch.decoder = Some(ViewerDecoder::new(hello.width, hello.height)?);
+                watch.sizes = 1;
                 if let Some(path) = &args.record {
                     watch.recorder = Some(Y4mRecorder::create(path, hello.width, hello.height)?);
                 }
@@ -194,6 +201,11 @@ async fn watch_loop(
                     continue;
                 }
                 watch.decode += start.elapsed();
+                if update.update.keyframe {
+                    if let Some((width, height)) = watch.resized.take() {
+                        println!("The customer's screen changed to {width}x{height}.");
+                    }
+                }
                 send(
                     tls,
                     &ViewerMessage::Ack {
@@ -216,6 +228,24 @@ async fn watch_loop(
                     .await?;
                     println!("Received {} frames; leaving.", watch.frames);
                     return Ok(true);
+                }
+            }
+            HostMessage::Resize { width, height } => {
+                let Some(decoder) = watch.decoder.as_mut() else {
+                    bail!("the host sent a Resize before its Hello");
+                };
+                decoder.resize(width, height)?;
+                watch.sizes += 1;
+                watch.resized = Some((width, height));
+                if let (Some(recorder), Some(path)) = (watch.recorder.take(), &args.record) {
+                    let (old, frames) = recorder.finish()?;
+                    let next = record::part_path(path, watch.sizes);
+                    println!(
+                        "Recorded {frames} frames to {}; the recording goes on in {}.",
+                        old.display(),
+                        next.display()
+                    );
+                    watch.recorder = Some(Y4mRecorder::create(&next, width, height)?);
                 }
             }
             HostMessage::ControlState { granted } => println!(

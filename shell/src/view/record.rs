@@ -73,6 +73,17 @@ impl Y4mRecorder {
     }
 }
 
+/// Where part `part` (from 2) of a recording goes once the screen changed size: a Y4M stream
+/// has one size, so `session.y4m` goes on in `session-2.y4m`, `session-3.y4m`, ….
+pub(super) fn part_path(path: &Path, part: u32) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{part}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{part}"),
+    };
+    path.with_file_name(name)
+}
+
 /// Writes `frame` as an 8-bit RGBA PNG (opaque).
 ///
 /// # Errors
@@ -124,5 +135,13 @@ mod tests {
         reader.next_frame(&mut pixels).unwrap();
         assert_eq!(&pixels[..4], &[30, 20, 10, 255]);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn later_parts_of_a_recording_are_numbered_beside_the_first() {
+        let part = |p: &str, n| part_path(Path::new(p), n);
+        assert_eq!(part("/tmp/s.y4m", 2), Path::new("/tmp/s-2.y4m"));
+        assert_eq!(part("rec/session.y4m", 3), Path::new("rec/session-3.y4m"));
+        assert_eq!(part("noext", 2), Path::new("noext-2"));
     }
 }
