@@ -125,8 +125,17 @@ fn field(output: &str, label: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_string())
 }
 
-/// Streams `spec` over a real session and returns the host's capture → ack latency.
-pub(crate) fn latency(spec: &ScenarioSpec) -> anyhow::Result<Percentiles> {
+/// The host's latencies of one session, to the viewer's acknowledgement.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Latency {
+    /// From the capture of each frame.
+    pub(crate) capture: Percentiles,
+    /// From when each frame was due: waiting for room on the link before the capture counts.
+    pub(crate) due: Percentiles,
+}
+
+/// Streams `spec` over a real session and returns the host's latencies.
+pub(crate) fn latency(spec: &ScenarioSpec) -> anyhow::Result<Latency> {
     let receipts = std::env::temp_dir().join(format!("meekijk-bench-{}", std::process::id()));
     let (w, h) = spec.size;
     let mut host = Peer::start(&[
@@ -163,19 +172,28 @@ pub(crate) fn latency(spec: &ScenarioSpec) -> anyhow::Result<Percentiles> {
     host.wait_for("to watch your screen?")?;
     host.type_line("y")?;
     viewer.wait()?;
-    host.wait_for("Capture to viewer ack:")?;
+    host.wait_for("Due to viewer ack")?;
     host.wait()?;
     let _ = std::fs::remove_dir_all(&receipts);
-    let line = field(&host.output(), "Capture to viewer ack:").unwrap_or_default();
-    let ms = |label: &str| -> anyhow::Result<f64> {
+    let out = host.output();
+    Ok(Latency {
+        capture: percentiles(&out, "Capture to viewer ack")?,
+        due: percentiles(&out, "Due to viewer ack (waiting for the link included)")?,
+    })
+}
+
+/// Reads `LABEL: p50 X ms, p95 Y ms, p99 Z ms` from the host's output.
+fn percentiles(out: &str, label: &str) -> anyhow::Result<Percentiles> {
+    let line = field(out, &format!("{label}:")).unwrap_or_default();
+    let ms = |q: &str| -> anyhow::Result<f64> {
         let value = line
-            .split_once(label)
+            .split_once(q)
             .map(|(_, v)| v.trim_start())
             .unwrap_or_default();
         let number = value.split_whitespace().next().unwrap_or_default();
         number
             .parse()
-            .with_context(|| format!("no {label} in {line:?}"))
+            .with_context(|| format!("no {q} in {line:?}"))
     };
     Ok(Percentiles {
         p50: ms("p50")?,

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::network::Latency;
+
 /// What one frame cost.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FrameSample {
@@ -35,8 +37,8 @@ pub(crate) struct ScenarioResult {
     pub(crate) ssim: f64,
     /// Peak resident memory of the process so far.
     pub(crate) peak_rss_mb: f64,
-    /// Capture → viewer latency over a real session (`--network`).
-    pub(crate) latency: Option<Percentiles>,
+    /// Latency to the viewer over a real session (`--network`).
+    pub(crate) latency: Option<Latency>,
 }
 
 /// p50, p95 and p99 in milliseconds.

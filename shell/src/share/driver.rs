@@ -83,8 +83,10 @@ struct Driver {
     credit_out: bool,
     refresh_pending: bool,
     streaming_since: Option<Instant>,
-    captured: VecDeque<(u64, Instant)>,
-    latencies: Vec<Duration>,
+    /// Timed updates in flight: sequence, when due, when captured.
+    timed: VecDeque<(u64, Instant, Instant)>,
+    /// Per acknowledged timed update: ack − capture, and ack − due.
+    latencies: [Vec<Duration>; 2],
     link: Link,
 }
 
@@ -112,8 +114,8 @@ pub(super) async fn run(config: Config, terms: &str) -> ExitCode {
         credit_out: false,
         refresh_pending: false,
         streaming_since: None,
-        captured: VecDeque::new(),
-        latencies: Vec::new(),
+        timed: VecDeque::new(),
+        latencies: [Vec::new(), Vec::new()],
         link: Link::new(meekijk_codec::DEFAULT_REFINE_BUDGET_PIXELS),
     };
     driver.console.say(terms.trim_end());
@@ -352,15 +354,15 @@ impl Driver {
             StreamReport::Encoded {
                 bytes,
                 sequence,
-                captured,
+                timing,
             } => {
                 self.credit_out = false;
                 let len = bytes.len() as u64;
                 let Some(conn) = self.queue_for_viewer(bytes) else {
                     return;
                 };
-                if let Some(captured) = captured {
-                    self.captured.push_back((sequence, captured));
+                if let Some((due, captured)) = timing {
+                    self.timed.push_back((sequence, due, captured));
                 }
                 self.link.sent(sequence, len, Instant::now());
                 self.feed(Event::UpdateSent { conn, bytes: len });
@@ -374,11 +376,13 @@ impl Driver {
 
     fn note_ack(&mut self, sequence: u64) {
         self.link.acked(sequence, Instant::now());
-        if let Some(&(front, captured)) = self.captured.front() {
+        if let Some(&(front, due, captured)) = self.timed.front() {
             if front == sequence {
-                self.captured.pop_front();
-                if self.latencies.len() < 1_000_000 {
-                    self.latencies.push(captured.elapsed());
+                self.timed.pop_front();
+                let [from_capture, from_due] = &mut self.latencies;
+                if from_capture.len() < 1_000_000 {
+                    from_capture.push(captured.elapsed());
+                    from_due.push(due.elapsed());
                 }
             }
         }
@@ -527,18 +531,25 @@ impl Driver {
             counters.inputs_dropped,
             counters.inputs_forwarded,
         ));
-        if !self.latencies.is_empty() {
-            self.latencies.sort_unstable();
+        let labels = [
+            "Capture to viewer ack",
+            "Due to viewer ack (waiting for the link included)",
+        ];
+        for (latencies, label) in self.latencies.iter_mut().zip(labels) {
+            if latencies.is_empty() {
+                continue;
+            }
+            latencies.sort_unstable();
             let at = |q: f64| {
-                let i = ((self.latencies.len() - 1) as f64 * q).round() as usize;
-                self.latencies[i].as_secs_f64() * 1e3
+                let i = ((latencies.len() - 1) as f64 * q).round() as usize;
+                latencies[i].as_secs_f64() * 1e3
             };
             self.console.say(&format!(
-                "Capture to viewer ack: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms over {} updates.",
+                "{label}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms over {} updates.",
                 at(0.5),
                 at(0.95),
                 at(0.99),
-                self.latencies.len()
+                latencies.len()
             ));
         }
     }

@@ -40,8 +40,10 @@ pub(super) enum StreamReport {
         bytes: Vec<u8>,
         /// Its sequence number (1, 2, 3…).
         sequence: u64,
-        /// When its frame was captured; `None` for an empty heartbeat, which is not timed.
-        captured: Option<Instant>,
+        /// When its frame was due and when it was captured; `None` for an empty heartbeat,
+        /// which is not timed. A frame is due one period after the last capture: waiting for
+        /// room on the link delays the capture, and the screen's changes in between wait too.
+        timing: Option<(Instant, Instant)>,
     },
     /// The screen changed size; the updates that follow are for a `width`×`height` screen,
     /// the first a keyframe.
@@ -174,6 +176,7 @@ fn run(
             if next_capture > now {
                 std::thread::sleep(next_capture - now);
             }
+            let due = next_capture.min(Instant::now());
             // Never burst to catch up: after a stall the next frame is simply the current one.
             next_capture = (next_capture + period).max(Instant::now());
             let captured = Instant::now();
@@ -230,7 +233,7 @@ fn run(
             if !report(StreamReport::Encoded {
                 bytes,
                 sequence,
-                captured: timed.then_some(captured),
+                timing: timed.then_some((due, captured)),
             }) {
                 return Ok(());
             }
