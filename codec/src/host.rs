@@ -13,6 +13,7 @@ use crate::cache::{self, key_of, CacheEffect, Held, Placed, TileCache, DEFAULT_C
 use crate::convert::Chroma;
 use crate::history::{self, HostHistory, Piece, Returning, HISTORY_PIXELS, PROBE_BUDGET};
 use crate::motion::Motion;
+use crate::rate::HotRate;
 use crate::tile::{
     classify, Av1Config, Av1Encoder, Class, Palette, PaletteConfig, PaletteEncoder, Quality,
     DEFAULT_MAX_COLOURS, MAX_PALETTE,
@@ -138,6 +139,8 @@ pub struct HostEncoder {
     refresh: bool,
     palette: PaletteEncoder,
     av1: Av1Encoder,
+    /// The hot quantizer, following the frame budget when one is set.
+    hot_rate: HotRate,
     motion: Motion,
     /// Mirror of the viewer's tile cache: the ids and keys it holds, in the same LRU order,
     /// with the source pixels each entry stands for (they find the parts of blocks a moved
@@ -174,6 +177,7 @@ impl HostEncoder {
             placed: Placed::new(blocks.len()),
             palette: PaletteEncoder::new(config.palette)?,
             av1: Av1Encoder::new(config.av1)?,
+            hot_rate: HotRate::new(config.av1.hot.quantizer),
             config: HostConfig {
                 max_palette_colours: config.max_palette_colours.clamp(1, MAX_PALETTE),
                 ..config
@@ -207,17 +211,20 @@ impl HostEncoder {
 
     /// The screen changed size: from now on frames are `width`×`height`, and the next
     /// [`encode`](Self::encode) sends the whole screen as a keyframe. Settings (including the
-    /// refine budget) stay; everything learnt about the old screen goes. The viewer must
+    /// refine and frame budgets) stay; everything learnt about the old screen goes. The viewer must
     /// [`resize`](crate::ViewerDecoder::resize) at the same point of the stream.
     ///
     /// # Errors
     /// [`Error::ZeroSize`] / [`Error::TooLarge`] for the size; the encoder is then unchanged.
     pub fn resize(&mut self, width: u32, height: u32) -> Result<()> {
-        *self = Self::new(HostConfig {
+        let mut resized = Self::new(HostConfig {
             width,
             height,
             ..self.config.clone()
         })?;
+        // The link did not change with the screen.
+        resized.hot_rate = self.hot_rate.clone();
+        *self = resized;
         Ok(())
     }
 
@@ -229,6 +236,15 @@ impl HostEncoder {
     /// Blocks held back are refined when the budget allows.
     pub fn set_refine_budget(&mut self, pixels: u64) {
         self.config.refine_budget_pixels = pixels;
+    }
+
+    /// Bounds the bytes of an update from the next [`encode`](Self::encode) on, as a sender
+    /// does for a link that carries `bytes` per captured frame (`None`: no bound, the
+    /// default). Only hot natural content adapts: its AV1 quantizer rises while updates
+    /// overrun the bound and falls back to the configured one when they fit; text stays
+    /// lossless and still content is refined as always.
+    pub fn set_frame_budget(&mut self, bytes: Option<u64>) {
+        self.hot_rate.set_budget(bytes);
     }
 
     /// Encodes `frame` against the last one sent. The returned update is complete: nothing
@@ -335,7 +351,13 @@ impl HostEncoder {
         ops.extend(self.cache_parts(frame, &mut residuals)?);
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
+        self.av1.set_hot_quantizer(self.hot_rate.quantizer());
         let hot = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
+        let hot_bytes: usize = hot
+            .iter()
+            .filter(|op| matches!(op, Op::Av1 { .. }))
+            .map(Op::payload_len)
+            .sum();
         let refined = self.encode_mask(frame, &refine, &[], Quality::Refined)?;
         // The viewer keeps the rows as they were before the update: from `base` before it
         // takes the new frame.
@@ -369,6 +391,9 @@ impl HostEncoder {
         self.mark_exactness(&ops, changed);
         // The update's palette ops share one flush of the stream.
         self.palette.finish(&mut ops)?;
+        let payload: usize = ops.iter().map(Op::payload_len).sum();
+        self.hot_rate
+            .observe(hot_bytes as u64, payload.saturating_sub(hot_bytes) as u64);
         self.mirror_viewer_cache(frame, &ops, &keys, changed.cols())?;
         Ok(Update { ops, keyframe })
     }

@@ -19,6 +19,7 @@ mod host;
 pub mod metrics;
 mod motion;
 mod planner;
+mod rate;
 mod rect;
 pub mod tile;
 mod update;

@@ -96,6 +96,44 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
 }
 
 #[test]
+fn a_frame_budget_makes_moving_photos_coarser_until_they_fit_and_text_stays_exact() {
+    let (mut host, mut viewer) = pair();
+    let mut frame = text_frame(W, H, 2);
+    let (photo, text) = (Rect::new(640, 160, 512, 384), Rect::new(0, 0, 600, H));
+    let mut t = 0;
+    let mut next = |host: &mut HostEncoder, viewer: &mut ViewerDecoder| {
+        t += 1;
+        paint_photo(&mut frame, photo, t, 5);
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        assert_eq!(region_psnr(&frame, viewer, text), 99.0, "text at t={t}");
+        (wire_len(&update), region_psnr(&frame, viewer, photo))
+    };
+    next(&mut host, &mut viewer);
+    let (free, free_db) = next(&mut host, &mut viewer);
+    // A link that carries two thirds of that per frame.
+    let budget = free * 2 / 3;
+    host.set_frame_budget(Some(budget as u64));
+    let sizes: Vec<_> = (0..5).map(|_| next(&mut host, &mut viewer)).collect();
+    let (last, last_db) = sizes[4];
+    assert!(
+        last <= budget,
+        "{free} bytes free, then {sizes:?} for {budget}"
+    );
+    assert!(
+        (25.0..free_db).contains(&last_db),
+        "coarser but a picture: {last_db:.1} dB (free {free_db:.1})"
+    );
+    // Without the bound the quantizer goes back to the configured one at once.
+    host.set_frame_budget(None);
+    let (again, again_db) = next(&mut host, &mut viewer);
+    assert!(
+        again > free * 9 / 10 && again_db >= 38.0,
+        "{again} bytes, {again_db:.1} dB"
+    );
+}
+
+#[test]
 fn held_refinement_waits_while_changes_still_go_out_and_a_small_budget_refines_in_slices() {
     let (mut host, mut viewer) = pair();
     let mut frame = text_frame(W, H, 3);

@@ -125,9 +125,14 @@ impl Av1Encoder {
         Ok(Self { config, speed })
     }
 
-    /// The configuration this encoder was built with.
+    /// The configuration in use.
     pub fn config(&self) -> &Av1Config {
         &self.config
+    }
+
+    /// Codes [`Quality::Hot`] rects at `quantizer` from now on (the speed stays).
+    pub fn set_hot_quantizer(&mut self, quantizer: u8) {
+        self.config.hot.quantizer = quantizer;
     }
 
     /// Encodes `rect` of `frame` as one AV1 temporal unit (temporal delimiter, sequence

@@ -55,6 +55,11 @@ pub(crate) struct BenchArgs {
     /// (to measure what the stream saves).
     #[arg(long)]
     no_stream: bool,
+    /// Bound every update to what a link of this many kbit/s carries per frame, as `meekijk
+    /// share` does on a measured link: changing photos and video get coarser (to measure
+    /// the quality a slow link gets).
+    #[arg(long, value_name = "KBPS")]
+    link_kbps: Option<u64>,
     /// Print one line per frame (blocks changed / copied / cached / refined, bytes) to stderr.
     #[arg(long)]
     per_frame: bool,
@@ -117,6 +122,9 @@ fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
         cache: !args.no_cache,
         history: !args.no_history,
         stream: !args.no_stream,
+        frame_budget: args
+            .link_kbps
+            .map(|kbps| kbps * 1000 / 8 / u64::from(args.fps.max(1))),
     };
     if let Some(path) = &args.input {
         if !args.scenario.is_empty() {

@@ -38,6 +38,8 @@ pub(crate) struct ScenarioSpec {
     pub(crate) stream: bool,
     /// Print a line per frame.
     pub(crate) per_frame: bool,
+    /// Bytes an update may take (`--link-kbps`), `None` for no bound.
+    pub(crate) frame_budget: Option<u64>,
 }
 
 /// Runs `spec` and measures every frame.
@@ -55,6 +57,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
     }
     let mut viewer = ViewerDecoder::with_cache_blocks(width, height, config.cache_blocks)?;
     let mut host = HostEncoder::new(config)?;
+    host.set_frame_budget(spec.frame_budget);
     let mut samples = Vec::new();
     let (mut psnr_sum, mut ssim_sum, mut ssim_n) = (0.0, 0.0, 0u32);
     let progress = std::io::stderr().is_terminal();

@@ -416,7 +416,8 @@ impl Driver {
             return;
         };
         let now = Instant::now();
-        stream.set_refine_budget(self.link.refine_budget(now));
+        let period = Duration::from_secs(1) / self.config.fps.max(1);
+        stream.set_budgets(self.link.refine_budget(now), self.link.frame_budget(period));
         if self.stream_ready
             && !self.credit_out
             && self.session.may_send_update()

@@ -163,6 +163,13 @@ impl Link {
         Some(now + Duration::from_secs_f64(wait.clamp(0.001, 60.0)))
     }
 
+    /// Bytes the link carries in one capture `period`: what an update may take for frames to
+    /// flow at the capture rate without queueing (`HostEncoder::set_frame_budget`); `None`
+    /// while unmeasured.
+    pub(super) fn frame_budget(&self, period: Duration) -> Option<u64> {
+        self.rate().map(|rate| (rate * period.as_secs_f64()) as u64)
+    }
+
     /// Pixels the update encoded at `now` may refine: the room left in the window (the full
     /// budget once the link is fast enough, none below one block); unmeasured, the full
     /// budget only while nothing is in flight.
@@ -201,8 +208,9 @@ mod tests {
         assert!(link.may_send(t));
         assert_eq!(link.next_send_at(t), None);
         link.acked(1, t + ms(5));
-        // A small update tells the round trip, not the rate.
+        // A small update tells the round trip, not the rate: no bound on an update yet.
         assert_eq!(link.rate(), None);
+        assert_eq!(link.frame_budget(ms(33)), None);
         assert_eq!(link.refine_budget(t + ms(5)), FULL);
     }
 
@@ -224,6 +232,9 @@ mod tests {
         // 50 KB in 200 ms: 250 KB/s, 2 Mbit/s.
         let (mut link, t) = measured(2, 50_000, 200);
         assert_eq!(link.rate(), Some(250_000.0));
+        // At 30 frames a second an update may take 8.3 KB for the video to keep its rate.
+        let period = Duration::from_secs(1) / 30;
+        assert_eq!(link.frame_budget(period), Some(8_333));
         // The window: 250 KB/s × (2 + 50) ms = 13 KB, 26,000 pixels of refinement.
         assert_eq!(link.refine_budget(t), 26_000);
         // A 28 KB video frame overfills it: the next is captured once 15 KB of it are

@@ -64,8 +64,19 @@ pub(super) enum StreamReport {
 pub(super) struct StreamHandle {
     credits: mpsc::Sender<Credit>,
     stop: Arc<AtomicBool>,
-    refine_budget: Arc<AtomicU64>,
+    budgets: Arc<Budgets>,
 }
+
+/// What the link allows the next encodes, set by the driver and read before each encode.
+#[derive(Debug)]
+struct Budgets {
+    /// Pixels to refine at most.
+    refine_pixels: AtomicU64,
+    /// Bytes an update should take at most; [`NO_BOUND`] for none.
+    frame_bytes: AtomicU64,
+}
+
+const NO_BOUND: u64 = u64::MAX;
 
 impl StreamHandle {
     /// Hands the thread one credit; false if it is gone.
@@ -73,9 +84,15 @@ impl StreamHandle {
         self.credits.try_send(credit).is_ok()
     }
 
-    /// Pixels the next encodes may refine (see [`super::link`]).
-    pub(super) fn set_refine_budget(&self, pixels: u64) {
-        self.refine_budget.store(pixels, Ordering::Relaxed);
+    /// Pixels the next encodes may refine, and bytes an update should take (`None`: no
+    /// bound); see [`super::link`].
+    pub(super) fn set_budgets(&self, refine_pixels: u64, frame_bytes: Option<u64>) {
+        let budgets = &self.budgets;
+        budgets
+            .refine_pixels
+            .store(refine_pixels, Ordering::Relaxed);
+        let bytes = frame_bytes.unwrap_or(NO_BOUND);
+        budgets.frame_bytes.store(bytes, Ordering::Relaxed);
     }
 }
 
@@ -103,12 +120,15 @@ pub(super) struct StreamConfig {
 pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> StreamHandle {
     let (credits, credit_rx) = mpsc::channel(1);
     let stop = Arc::new(AtomicBool::new(false));
-    let refine_budget = Arc::new(AtomicU64::new(meekijk_codec::DEFAULT_REFINE_BUDGET_PIXELS));
-    let (thread_stop, thread_budget) = (stop.clone(), refine_budget.clone());
+    let budgets = Arc::new(Budgets {
+        refine_pixels: AtomicU64::new(meekijk_codec::DEFAULT_REFINE_BUDGET_PIXELS),
+        frame_bytes: AtomicU64::new(NO_BOUND),
+    });
+    let (thread_stop, thread_budgets) = (stop.clone(), budgets.clone());
     let spawned = std::thread::Builder::new()
         .name("meekijk-stream".into())
         .spawn(move || {
-            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop, &thread_budget) {
+            if let Err(why) = run(&config, credit_rx, &reports, &thread_stop, &thread_budgets) {
                 let _ = reports.blocking_send(Input::Stream(StreamReport::Failed(why)));
             }
         });
@@ -119,7 +139,7 @@ pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> Strea
     StreamHandle {
         credits,
         stop,
-        refine_budget,
+        budgets,
     }
 }
 
@@ -128,7 +148,7 @@ fn run(
     mut credits: mpsc::Receiver<Credit>,
     reports: &mpsc::Sender<Input>,
     stop: &AtomicBool,
-    refine_budget: &AtomicU64,
+    budgets: &Budgets,
 ) -> Result<(), String> {
     let mut source = meekijk_capture::open(&config.source, config.size, config.fps)
         .map_err(|e| format!("cannot open the source {:?}: {e}", config.source))?;
@@ -199,7 +219,9 @@ fn run(
                                 return Ok(());
                             }
                         }
-                        encoder.set_refine_budget(refine_budget.load(Ordering::Relaxed));
+                        encoder.set_refine_budget(budgets.refine_pixels.load(Ordering::Relaxed));
+                        let bytes = budgets.frame_bytes.load(Ordering::Relaxed);
+                        encoder.set_frame_budget((bytes != NO_BOUND).then_some(bytes));
                         encoder
                             .encode(&frame.pixels)
                             .map_err(|e| format!("encoding failed: {e}"))?
