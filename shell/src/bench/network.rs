@@ -130,7 +130,8 @@ fn field(output: &str, label: &str) -> Option<String> {
 pub(crate) struct Latency {
     /// From the capture of each frame.
     pub(crate) capture: Percentiles,
-    /// From when each frame was due: waiting for room on the link before the capture counts.
+    /// From when each frame was due: waiting for the last encode or for room on the link
+    /// before the capture counts.
     pub(crate) due: Percentiles,
 }
 
@@ -178,7 +179,10 @@ pub(crate) fn latency(spec: &ScenarioSpec) -> anyhow::Result<Latency> {
     let out = host.output();
     Ok(Latency {
         capture: percentiles(&out, "Capture to viewer ack")?,
-        due: percentiles(&out, "Due to viewer ack (waiting for the link included)")?,
+        due: percentiles(
+            &out,
+            "Due to viewer ack (waits for the encoder and the link included)",
+        )?,
     })
 }
 

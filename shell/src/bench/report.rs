@@ -96,7 +96,7 @@ pub(crate) fn table(results: &[ScenarioResult]) -> String {
             let _ = writeln!(
                 out,
                 "{:<16} capture → viewer over TLS: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; \
-                 from when due (waiting for the link included): {:.1} / {:.1} / {:.1} ms",
+                 from when due (waits for the encoder and the link included): {:.1} / {:.1} / {:.1} ms",
                 r.name, c.p50, c.p95, c.p99, d.p50, d.p95, d.p99
             );
         }

@@ -534,7 +534,7 @@ impl Driver {
         ));
         let labels = [
             "Capture to viewer ack",
-            "Due to viewer ack (waiting for the link included)",
+            "Due to viewer ack (waits for the encoder and the link included)",
         ];
         for (latencies, label) in self.latencies.iter_mut().zip(labels) {
             if latencies.is_empty() {

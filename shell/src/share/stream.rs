@@ -41,8 +41,9 @@ pub(super) enum StreamReport {
         /// Its sequence number (1, 2, 3…).
         sequence: u64,
         /// When its frame was due and when it was captured; `None` for an empty heartbeat,
-        /// which is not timed. A frame is due one period after the last capture: waiting for
-        /// room on the link delays the capture, and the screen's changes in between wait too.
+        /// which is not timed. A frame is due one period after the last capture: an encode
+        /// that took longer, or waiting for room on the link, delays the capture, and the
+        /// screen's changes in between wait too.
         timing: Option<(Instant, Instant)>,
     },
     /// The screen changed size; the updates that follow are for a `width`×`height` screen,
