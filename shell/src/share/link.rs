@@ -22,7 +22,10 @@ pub(super) const QUEUE: Duration = Duration::from_millis(50);
 const BYTES_PER_REFINED_PIXEL: f64 = 0.5;
 
 /// Updates smaller than this say more about round trip and decoding than about the rate.
-const MIN_SAMPLE_BYTES: u64 = 16 * 1024;
+/// 8 KB: a video made coarse for a slow link (`HostEncoder::set_frame_budget`) still sends
+/// ~9 KB frames at the coarsest quantizer, and so keeps measuring the link, and would see it
+/// get faster.
+const MIN_SAMPLE_BYTES: u64 = 8 * 1024;
 
 /// Updates at most this large tell the round trip (typing, a pointer's trail, heartbeats).
 const MAX_RTT_BYTES: u64 = 2 * 1024;
