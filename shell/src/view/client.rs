@@ -39,6 +39,8 @@ struct Watch {
     refreshes: u32,
     awaiting_keyframe: bool,
     recorder: Option<Y4mRecorder>,
+    /// The session protocol the host's Hello announced (what it may send).
+    protocol: u16,
     /// Screen sizes seen: the recording starts a new file (`NAME-2.y4m`, …) at each change.
     sizes: u32,
     /// A size change announced once its first picture (a keyframe) is drawn.
@@ -64,6 +66,7 @@ pub(super) async fn run(args: &ViewArgs) -> anyhow::Result<Outcome> {
         refreshes: 0,
         awaiting_keyframe: false,
         recorder: None,
+        protocol: 0,
         sizes: 0,
         resized: None,
         frames: 0,
@@ -144,7 +147,7 @@ async fn watch_loop(
                     hello.protocol_version
                 );
                 watch.decoder = Some(ViewerDecoder::new(hello.width, hello.height)?);
-                watch.sizes = 1;
+                (watch.protocol, watch.sizes) = (hello.protocol_version, 1);
                 if let Some(path) = &args.record {
                     watch.recorder = Some(Y4mRecorder::create(path, hello.width, hello.height)?);
                 }
@@ -234,6 +237,11 @@ async fn watch_loop(
                 let Some(decoder) = watch.decoder.as_mut() else {
                     bail!("the host sent a Resize before its Hello");
                 };
+                anyhow::ensure!(
+                    watch.protocol >= 2,
+                    "the host sent a Resize but speaks session protocol {}",
+                    watch.protocol
+                );
                 decoder.resize(width, height)?;
                 watch.sizes += 1;
                 watch.resized = Some((width, height));
