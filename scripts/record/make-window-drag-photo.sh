@@ -4,10 +4,14 @@
 # xdotool windowmove every 33 ms along one elliptical loop (420x170 px radii, 6-15 px per step),
 # pointer following. The page is first scrolled 7 wheel notches so the coffee photo is in view. No window manager.
 # Needs ./make-assets.sh and python3 make-page.py first.
+# PATH_KIND=fling instead throws the window across and back (drag.py's "fling": 0 to ~53 px per step), recorded
+# as window-fling-photo.
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd /tmp/rec
+PATH_KIND=${PATH_KIND:-loop}
 NAME=window-drag-photo
+[ "$PATH_KIND" = fling ] && NAME=window-fling-photo
 export DISPLAY=:99
 Xvfb :99 -screen 0 1920x1080x24 -nolisten tcp -noreset & XPID=$!
 sleep 1.5
@@ -29,7 +33,7 @@ xdotool windowmove $WID 90 190 mousemove 390 202
 sleep 1.0
 ffmpeg -v error -y -f x11grab -framerate 30 -video_size 1920x1080 -draw_mouse 1 -i :99 -t 6.3 -c:v rawvideo /dev/shm/$NAME.nut & FPID=$!
 sleep 0.2
-python3 "$HERE/drag.py" $WID 510 190 6.0
+python3 "$HERE/drag.py" $WID 510 190 6.0 $PATH_KIND
 wait $FPID
 kill $CPID $TPID; sleep 1; kill $XPID; wait 2>/dev/null || true
 rm -rf $PROF

@@ -3,8 +3,9 @@
 //!
 //! Candidates come from probes: a few distinctive 32-pixel row segments of changed blocks are
 //! looked up in the base frame along their column (vertical scroll) and along their row
-//! (horizontal scroll), or failing both, all around them (a dragged window), and the offsets
-//! vote; last frame's vectors are always tried first,
+//! (horizontal scroll), or failing both, all around them and all around where last frame's
+//! vectors would take them (a dragged window: where it went, or as far again as last time),
+//! and the offsets vote; last frame's vectors are always tried first,
 //! as scrolls and drags go on for many frames. Each dirty block then takes the first candidate
 //! under which its new pixels equal the base pixels *exactly* — a verified copy is never
 //! wrong, whatever the probes guessed — and blocks sharing a vector merge into copy rects.
@@ -23,7 +24,8 @@ const PROBE_COLUMNS: usize = 16;
 /// Probe rows per probed column.
 const PROBES_PER_COLUMN: usize = 3;
 /// How far a window may be dragged between two frames, in pixels along each axis, to be
-/// found as a move (at 30 fps, 720 px/s diagonally; scrolls are found over any distance).
+/// found as a move (at 30 fps, 480 px/s; scrolls are found over any distance), and how much
+/// a drag may speed up or slow down from one frame to the next to be followed at any speed.
 const DRAG_RANGE: u32 = 16;
 /// Probes per frame that search around themselves for a drag (each compares
 /// (2 × [`DRAG_RANGE`] + 1)² places): enough votes for a window, a bounded cost when nothing
@@ -173,7 +175,8 @@ impl Motion {
             for &i in picks.iter().take(PROBES_PER_COLUMN) {
                 let block = dirty.block_rect(col, rows[i]);
                 if let Some(y) = distinctive_row(new, block) {
-                    let found = probe(base, new, (block.x, y, block.width), &mut drag_searches);
+                    let probe_at = (block.x, y, block.width);
+                    let found = probe(base, new, probe_at, &self.previous, &mut drag_searches);
                     for vector in found {
                         *votes.entry(vector).or_default() += 1;
                     }
@@ -309,12 +312,14 @@ fn distinctive_row(view: &FrameView<'_>, block: Rect) -> Option<u32> {
 
 /// Offsets under which the probe of `new` (the segment at (`x`, `y`) and the one above it)
 /// appears in `base`: along its column (within half the height), along its row (within half
-/// the width), or else anywhere within [`DRAG_RANGE`] of it (a dragged window moves both ways
-/// at once; while `drag_searches` lasts); empty when it appears too often to say anything.
+/// the width), or else anywhere within [`DRAG_RANGE`] of it or of where one of the `previous`
+/// vectors takes it (a dragged window moves both ways at once; while `drag_searches`
+/// lasts); empty when it appears too often to say anything.
 fn probe(
     base: &FrameView<'_>,
     new: &FrameView<'_>,
     (x, y, width): (u32, u32, u32),
+    previous: &[Vector],
     drag_searches: &mut usize,
 ) -> Vec<Vector> {
     let (seg, above) = (segment(new, x, y, width), segment(new, x, y - 1, width));
@@ -343,18 +348,23 @@ fn probe(
             look(bx, y, &mut found);
         }
     }
-    if found.is_empty() && *drag_searches > 0 {
+    // Around where the probe was, then where a drag going on as fast as last frame's took
+    // it (sideways at least: a vertical vector is a scroll, searched along the column).
+    let previous_drags = previous.iter().copied().filter(|&(dx, _)| dx != 0);
+    for (cx, cy) in std::iter::once((0, 0)).chain(previous_drags) {
+        if !found.is_empty() || *drag_searches == 0 {
+            break;
+        }
         *drag_searches -= 1;
-        let (x0, x1) = (
-            x.saturating_sub(DRAG_RANGE),
-            (x + DRAG_RANGE).min(w - width),
-        );
-        let (y0, y1) = (
-            y.saturating_sub(DRAG_RANGE).max(1),
-            (y + DRAG_RANGE).min(h - 1),
-        );
-        for by in (y0..=y1).filter(|&by| by != y) {
-            for bx in (x0..=x1).filter(|&bx| bx != x) {
+        // The places within DRAG_RANGE of `at` moved by `centre`, up to `last`.
+        let around = |at: u32, centre: i32, last: u32| {
+            let at = i64::from(at) + i64::from(centre);
+            let reach = i64::from(DRAG_RANGE);
+            let (lo, hi) = ((at - reach).max(0), (at + reach).min(i64::from(last)));
+            (lo..=hi).map(|v| v as u32)
+        };
+        for by in around(y, cy, h - 1).filter(|&by| by != y && by > 0) {
+            for bx in around(x, cx, w - width).filter(|&bx| bx != x) {
                 look(bx, by, &mut found);
             }
         }

@@ -67,10 +67,15 @@ fn detect_and_check(
         compositor::copy_rect(&mut viewer, src, dst_x, dst_y);
     }
     for &rect in &residuals {
-        assert!(
-            rect.height < BLOCK_SIZE || rect.width < BLOCK_SIZE,
-            "a residual is lines of blocks: {rect:?}"
-        );
+        let (right, bottom) = (rect.x + rect.width - 1, rect.y + rect.height - 1);
+        for row in rect.y / BLOCK_SIZE..=bottom / BLOCK_SIZE {
+            for col in rect.x / BLOCK_SIZE..=right / BLOCK_SIZE {
+                assert!(
+                    before.is_dirty(col, row) && !dirty.is_dirty(col, row),
+                    "a residual is lines of blocks moved in parts: {rect:?}"
+                );
+            }
+        }
         let rows = new.view().sub(rect).unwrap();
         viewer
             .view_mut()
@@ -259,6 +264,41 @@ fn a_window_dragged_in_any_direction_over_a_busy_background_is_found() {
             after.count(),
             before.count()
         );
+    }
+}
+
+#[test]
+fn a_window_thrown_across_the_screen_is_followed_as_it_speeds_up() {
+    // A hand starts a drag slowly and speeds up: each step here is up to 16 px faster than
+    // the one before, the last ones far beyond what a search around the window reaches.
+    let window = page(400, 300, 11);
+    let background = page(1600, 900, 3);
+    let at = |x: u32, y: u32| {
+        let mut frame = background.clone();
+        show(&mut frame, &window, Rect::new(x, y, 400, 300), 0);
+        frame
+    };
+    let mut motion = Motion::default();
+    let (mut x, mut y) = (40, 500);
+    let mut base = at(x, y);
+    for (dx, dy) in [
+        (6, -2),
+        (20, -9),
+        (35, -20),
+        (50, -31),
+        (62, -40),
+        (60, -37),
+    ] {
+        (x, y) = (x + dx, y.wrapping_add_signed(dy));
+        let new = at(x, y);
+        let (ops, before, after, _) = detect_and_check(&mut motion, &base, &new);
+        assert!(
+            after.count() * 4 < before.count(),
+            "moved by ({dx}, {dy}): {} of {} still dirty, {ops:?}",
+            after.count(),
+            before.count()
+        );
+        base = new;
     }
 }
 
