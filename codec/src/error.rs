@@ -27,6 +27,16 @@ pub enum Error {
         /// The largest allowed width and height.
         max: u32,
     },
+    /// An area above [`crate::MAX_PIXELS`].
+    #[error("size {width}x{height} exceeds the maximum area of {max} pixels")]
+    TooManyPixels {
+        /// Width that was given.
+        width: u32,
+        /// Height that was given.
+        height: u32,
+        /// The largest allowed area.
+        max: u64,
+    },
     /// A row stride shorter than one row of pixels.
     #[error("stride {stride} bytes is below one row of {min} bytes")]
     StrideTooSmall {

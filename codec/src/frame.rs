@@ -2,10 +2,16 @@
 
 use crate::{Error, Rect, Result};
 
-/// The largest accepted width or height (8K and a margin); bounds every allocation.
+/// The largest accepted width or height (8K and a margin).
 pub const MAX_DIMENSION: u32 = 16_384;
 
-/// Checks that a picture size is usable: 1..=[`MAX_DIMENSION`] each way.
+/// The largest accepted area: two 8K screens' worth, 256 MiB as BGRA. With
+/// [`MAX_DIMENSION`] it bounds every frame allocation, so a hostile peer that names a size
+/// cannot make the other side hold a 1 GiB framebuffer.
+pub const MAX_PIXELS: u64 = 1 << 26;
+
+/// Checks that a picture size is usable: 1..=[`MAX_DIMENSION`] each way, at most
+/// [`MAX_PIXELS`] in all.
 pub(crate) fn check_size(width: u32, height: u32) -> Result<()> {
     if width == 0 || height == 0 {
         return Err(Error::ZeroSize { width, height });
@@ -15,6 +21,13 @@ pub(crate) fn check_size(width: u32, height: u32) -> Result<()> {
             width,
             height,
             max: MAX_DIMENSION,
+        });
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Error::TooManyPixels {
+            width,
+            height,
+            max: MAX_PIXELS,
         });
     }
     Ok(())
@@ -76,7 +89,7 @@ impl Frame {
     /// A frame filled with opaque black.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`] or [`Error::TooLarge`] for an unusable size.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable size.
     pub fn new(width: u32, height: u32) -> Result<Self> {
         Self::filled(width, height, [0, 0, 0, 255])
     }
@@ -84,7 +97,7 @@ impl Frame {
     /// A frame with every pixel set to `bgra`.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`] or [`Error::TooLarge`] for an unusable size.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable size.
     pub fn filled(width: u32, height: u32, bgra: [u8; 4]) -> Result<Self> {
         check_layout(usize::MAX, width, height, width as usize * 4)?;
         let data = bgra.repeat(width as usize * height as usize);
@@ -203,7 +216,7 @@ impl<'a> FrameView<'a> {
     /// Wraps existing pixels without copying.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`], [`Error::TooLarge`], [`Error::StrideTooSmall`] or
+    /// [`Error::ZeroSize`], [`Error::TooLarge`], [`Error::TooManyPixels`], [`Error::StrideTooSmall`] or
     /// [`Error::BufferTooSmall`] when the buffer cannot hold the described image.
     pub fn new(data: &'a [u8], width: u32, height: u32, stride: usize) -> Result<Self> {
         check_layout(data.len(), width, height, stride)?;
@@ -413,6 +426,21 @@ mod tests {
             FrameView::new(&buf, MAX_DIMENSION + 1, 1, usize::MAX).unwrap_err(),
             Error::TooLarge { .. }
         ));
+        // Each side within bounds, the area not: refused before anything is allocated.
+        assert_eq!(
+            Frame::new(MAX_DIMENSION, MAX_DIMENSION).unwrap_err(),
+            Error::TooManyPixels {
+                width: MAX_DIMENSION,
+                height: MAX_DIMENSION,
+                max: MAX_PIXELS
+            }
+        );
+        assert!(
+            FrameView::new(&buf, MAX_DIMENSION, 4096, usize::MAX).is_err_and(|e| matches!(
+                e,
+                Error::BufferTooSmall { .. } | Error::StrideTooSmall { .. }
+            ))
+        );
     }
 
     #[test]

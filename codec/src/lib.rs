@@ -31,7 +31,7 @@ pub use cache::{DEFAULT_CACHE_BLOCKS, KEPT_AV1_QUANTIZER};
 pub use cpu::CpuLevel;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
-pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION};
+pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION, MAX_PIXELS};
 pub use history::HISTORY_PIXELS;
 pub use host::{EncodeStats, HostConfig, HostEncoder, DEFAULT_REFINE_BUDGET_PIXELS};
 pub use rect::Rect;

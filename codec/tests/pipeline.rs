@@ -5,7 +5,9 @@ mod common;
 use bytes::Bytes;
 use common::{glyph, paint_photo, text_frame, wire_len};
 use meekijk_codec::metrics::psnr;
-use meekijk_codec::{Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder};
+use meekijk_codec::{
+    Error, Frame, HostConfig, HostEncoder, Op, Rect, Update, ViewerDecoder, MAX_DIMENSION,
+};
 
 const W: u32 = 1280;
 const H: u32 = 720;
@@ -248,8 +250,18 @@ fn a_screen_that_changes_size_goes_on_exactly_at_the_new_size() {
         viewer.apply(&change).unwrap();
         assert!(viewer.framebuffer().data() == frame.data());
     }
-    // An impossible size is refused and leaves both as they were.
+    // An impossible size is refused and leaves both as they were: an empty one, and one a
+    // hostile host could name to make the viewer hold a 1 GiB framebuffer.
     assert!(host.resize(0, 10).is_err() && viewer.resize(10, 0).is_err());
+    let huge = (MAX_DIMENSION, MAX_DIMENSION);
+    assert!(matches!(
+        viewer.resize(huge.0, huge.1),
+        Err(Error::TooManyPixels { .. })
+    ));
+    assert!(matches!(
+        ViewerDecoder::new(huge.0, huge.1),
+        Err(Error::TooManyPixels { .. })
+    ));
     assert_eq!(host.config().width, 1366);
     assert_eq!(viewer.framebuffer().width(), 1366);
 }
