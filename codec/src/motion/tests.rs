@@ -45,6 +45,14 @@ fn show(frame: &mut Frame, content: &Frame, pane: Rect, offset: u32) {
         .unwrap();
 }
 
+/// `background` with `window` on it, its top-left corner at (`x`, `y`).
+fn placed(background: &Frame, window: &Frame, x: u32, y: u32) -> Frame {
+    let mut frame = background.clone();
+    let rect = Rect::new(x, y, window.width(), window.height());
+    show(&mut frame, window, rect, 0);
+    frame
+}
+
 /// Runs detection, applies the copies to `base` as a viewer would and paints the residual
 /// rows from `new` as the encoder would, and checks every block that was cleared from the
 /// dirty map now equals `new`. Returns the copies, the dirty map before and after, and the
@@ -241,11 +249,7 @@ fn a_window_dragged_in_any_direction_over_a_busy_background_is_found() {
     // down, a left strip went first and the big rect was dropped).
     let window = page(400, 300, 11);
     let background = page(1280, 720, 3);
-    let at = |x: u32, y: u32| {
-        let mut frame = background.clone();
-        show(&mut frame, &window, Rect::new(x, y, 400, 300), 0);
-        frame
-    };
+    let at = |x, y| placed(&background, &window, x, y);
     for (dx, dy) in [
         (14i32, 1i32),
         (-14, 1),
@@ -273,11 +277,7 @@ fn a_window_thrown_across_the_screen_is_followed_as_it_speeds_up() {
     // the one before, the last ones far beyond what a search around the window reaches.
     let window = page(400, 300, 11);
     let background = page(1600, 900, 3);
-    let at = |x: u32, y: u32| {
-        let mut frame = background.clone();
-        show(&mut frame, &window, Rect::new(x, y, 400, 300), 0);
-        frame
-    };
+    let at = |x, y| placed(&background, &window, x, y);
     let mut motion = Motion::default();
     let (mut x, mut y) = (40, 500);
     let mut base = at(x, y);
@@ -315,11 +315,7 @@ fn a_dragged_window_leaves_only_the_slivers_it_uncovers() {
         0,
     );
     let background = page(1280, 720, 3);
-    let at = |x: u32, y: u32| {
-        let mut frame = background.clone();
-        show(&mut frame, &window, Rect::new(x, y, 400, 300), 0);
-        frame
-    };
+    let at = |x, y| placed(&background, &window, x, y);
     let (base, new) = (at(312, 203), at(325, 200));
     let (_, before, after, residuals) = detect_and_check(&mut Motion::default(), &base, &new);
     let coded: u64 = residuals.iter().map(Rect::area).sum::<u64>()
