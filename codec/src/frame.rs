@@ -89,7 +89,8 @@ impl Frame {
     /// A frame filled with opaque black.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable size.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable
+    /// size.
     pub fn new(width: u32, height: u32) -> Result<Self> {
         Self::filled(width, height, [0, 0, 0, 255])
     }
@@ -97,7 +98,8 @@ impl Frame {
     /// A frame with every pixel set to `bgra`.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable size.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable
+    /// size.
     pub fn filled(width: u32, height: u32, bgra: [u8; 4]) -> Result<Self> {
         check_layout(usize::MAX, width, height, width as usize * 4)?;
         let data = bgra.repeat(width as usize * height as usize);
@@ -216,8 +218,9 @@ impl<'a> FrameView<'a> {
     /// Wraps existing pixels without copying.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`], [`Error::TooLarge`], [`Error::TooManyPixels`], [`Error::StrideTooSmall`] or
-    /// [`Error::BufferTooSmall`] when the buffer cannot hold the described image.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`], [`Error::TooManyPixels`],
+    /// [`Error::StrideTooSmall`] or [`Error::BufferTooSmall`] when the buffer cannot hold the
+    /// described image.
     pub fn new(data: &'a [u8], width: u32, height: u32, stride: usize) -> Result<Self> {
         check_layout(data.len(), width, height, stride)?;
         Ok(Self {

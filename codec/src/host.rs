@@ -166,8 +166,8 @@ impl HostEncoder {
     /// Validates `config` once; the first [`encode`](Self::encode) sends the whole screen.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`] / [`Error::TooLarge`] / [`Error::TooManyPixels`] for the screen size, and the codecs' errors
-    /// for invalid AV1 or palette settings.
+    /// [`Error::ZeroSize`] / [`Error::TooLarge`] / [`Error::TooManyPixels`] for the screen
+    /// size, and the codecs' errors for invalid AV1 or palette settings.
     pub fn new(config: HostConfig) -> Result<Self> {
         let cache_blocks = config.cache_blocks;
         let base = Frame::new(config.width, config.height)?;
@@ -215,7 +215,8 @@ impl HostEncoder {
     /// [`resize`](crate::ViewerDecoder::resize) at the same point of the stream.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`] / [`Error::TooLarge`] / [`Error::TooManyPixels`] for the size; the encoder is then unchanged.
+    /// [`Error::ZeroSize`] / [`Error::TooLarge`] / [`Error::TooManyPixels`] for the size; the
+    /// encoder is then unchanged.
     pub fn resize(&mut self, width: u32, height: u32) -> Result<()> {
         let mut resized = Self::new(HostConfig {
             width,

@@ -40,7 +40,8 @@ impl ViewerDecoder {
     /// (the host's default too).
     ///
     /// # Errors
-    /// [`Error::ZeroSize`] / [`Error::TooLarge`] / [`Error::TooManyPixels`] for the size; decoder set-up errors.
+    /// [`Error::ZeroSize`] / [`Error::TooLarge`] / [`Error::TooManyPixels`] for the size;
+    /// decoder set-up errors.
     pub fn new(width: u32, height: u32) -> Result<Self> {
         Self::with_cache_blocks(width, height, DEFAULT_CACHE_BLOCKS)
     }

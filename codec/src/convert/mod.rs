@@ -60,7 +60,8 @@ impl YuvImage {
     /// A mid-grey picture of the given size and format.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable size.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable
+    /// size.
     pub fn new(width: u32, height: u32, chroma: Chroma, range: Range) -> Result<Self> {
         let mut image = Self {
             width: 0,
@@ -76,7 +77,8 @@ impl YuvImage {
     /// Changes the size, reusing the allocations where they are large enough.
     ///
     /// # Errors
-    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable size.
+    /// [`Error::ZeroSize`], [`Error::TooLarge`] or [`Error::TooManyPixels`] for an unusable
+    /// size.
     pub fn resize(&mut self, width: u32, height: u32) -> Result<()> {
         check_size(width, height)?;
         self.width = width;
