@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::cache::{self, key_of, CacheEffect, Held, Placed, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
+use crate::gradient;
 use crate::history::{self, HostHistory, Piece, Returning, HISTORY_PIXELS, PROBE_BUDGET};
 use crate::motion::Motion;
 use crate::rate::HotRate;
@@ -353,13 +354,16 @@ impl HostEncoder {
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
         self.av1.set_hot_quantizer(self.hot_rate.quantizer());
-        let hot = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
+        let (hot, gradients) = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
         let hot_bytes: usize = hot
             .iter()
             .filter(|op| matches!(op, Op::Av1 { .. }))
             .map(Op::payload_len)
             .sum();
-        let refined = self.encode_mask(frame, &refine, &[], Quality::Refined)?;
+        let (mut refined, refined_gradients) =
+            self.encode_mask(frame, &refine, &[], Quality::Refined)?;
+        refined.extend(gradients);
+        refined.extend(refined_gradients);
         // The viewer keeps the rows as they were before the update: from `base` before it
         // takes the new frame.
         self.history.stash(stash);
@@ -372,7 +376,7 @@ impl HostEncoder {
             self.block_mut(changed, col, row).changed_at = self.frame_index;
         }
         // Copies carried their state along in `move_block_states`; everything else sent now
-        // is exact, except hot AV1 tiles.
+        // is exact, except hot AV1 tiles (gradients are sent refined).
         for op in &ops {
             if let Op::CacheHit { rect, .. } | Op::Recall { rect, .. } = op {
                 self.mark_blocks(changed, *rect, false);
@@ -682,14 +686,17 @@ impl HostEncoder {
     /// Codes the set blocks of `mask` and the `parts` of blocks: fills and palettes in op
     /// order on this thread (they share the compression stream), AV1 rects in parallel.
     /// Strips side by side in a row of blocks are coded as one rect when it is lossless
-    /// ([`planner::join_runs`]).
+    /// ([`planner::join_runs`]). Large smooth gradients go to AV1 at the refined quality
+    /// whatever `quality` is: the second list.
     fn encode_mask(
         &mut self,
         frame: &FrameView<'_>,
         mask: &DirtyMap,
         parts: &[Rect],
         quality: Quality,
-    ) -> Result<Vec<Op>> {
+    ) -> Result<(Vec<Op>, Vec<Op>)> {
+        let (gradients, rest) = gradient::split(frame, mask)?;
+        let mask = &rest;
         let mut ops = Vec::new();
         let mut natural = Vec::new();
         // (rect, whole blocks of `mask`): the planned rects, then the parts.
@@ -713,12 +720,17 @@ impl HostEncoder {
             }
         }
         let av1 = &self.av1;
-        let coded: Vec<Op> = natural
+        let jobs = natural.iter().map(|&rect| (rect, quality));
+        let jobs: Vec<(Rect, Quality)> = jobs
+            .chain(gradients.iter().map(|&rect| (rect, Quality::Refined)))
+            .collect();
+        let mut coded: Vec<Op> = jobs
             .par_iter()
-            .map(|&rect| av1.encode_rect(frame, rect, quality))
+            .map(|&(rect, quality)| av1.encode_rect(frame, rect, quality))
             .collect::<Result<_>>()?;
+        let gradients = coded.split_off(natural.len());
         ops.extend(coded);
-        Ok(ops)
+        Ok((ops, gradients))
     }
 
     /// Codes one planned rect: losslessly when it classifies so. Otherwise a rect of several

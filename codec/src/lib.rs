@@ -14,6 +14,7 @@ mod cpu;
 mod differ;
 mod error;
 mod frame;
+mod gradient;
 mod history;
 mod host;
 pub mod metrics;

@@ -1,0 +1,159 @@
+//! Smooth gradients (a wallpaper, a sky): dozens of colours a block in tiny steps, dear to
+//! code losslessly and nearly free for AV1, so large areas of them go to AV1 at once at the
+//! refined quality.
+//!
+//! Measured on the synthetic wallpaper (a diagonal gradient with soft glows, 1920×1080 alone):
+//! the palette codec 213 KB, WebP lossless 136 KB, AV1 at the refined quantizer 90 KB at
+//! 52.6 dB. A palette op packs each pixel's index into the session colour table, and a
+//! gradient's steps fall at irregular places that zstd cannot predict; AV1's transforms code
+//! a ramp in a few coefficients. Small areas stay lossless: an AV1 op carries ~100 bytes of
+//! headers, more than the palette spends on a few blocks of wallpaper a moved pointer or
+//! window leaves behind.
+
+use crate::tile::{classify, Class};
+use crate::{planner, DirtyMap, FrameView, Rect, Result};
+
+/// A block of a gradient has more colours than this: one colour is a fill, two (a panel
+/// with a hairline) pack to a bit a pixel. A wallpaper spread over a 1080p screen has only
+/// 3–10 colours a block; `meekijk bench` on the scenes, more than 2 / 4 / 8 colours: idle
+/// desktop 181 / 182 / 205 kbit/s, window-drag 400 / 413 / 424.
+const MIN_COLOURS: usize = 2;
+
+/// The largest step between neighbouring pixels of a smooth gradient, in any channel.
+/// Dithered gradients step by 1–2 levels; an anti-aliased glyph edge by tens. One pixel
+/// over it (the faintest dot of text) keeps the whole block lossless.
+const MAX_STEP: u8 = 3;
+
+/// The smallest area (pixels) coded as one AV1 rect of gradient: four blocks. Measured with
+/// `meekijk bench` on the scenes: one block, 2 or 8 cost more in total.
+const MIN_AREA: u64 = 4 * 32 * 32;
+
+/// Splits the gradient blocks off `mask`: the rects of at least [`MIN_AREA`] that they
+/// form, and the mask without them.
+pub(crate) fn split(frame: &FrameView<'_>, mask: &DirtyMap) -> Result<(Vec<Rect>, DirtyMap)> {
+    let mut gradient = DirtyMap::new(mask.width(), mask.height(), mask.block_size());
+    for (col, row) in mask.iter_dirty() {
+        if is_gradient(&frame.sub(mask.block_rect(col, row))?) {
+            gradient.set(col, row, true);
+        }
+    }
+    let mut rest = mask.clone();
+    if gradient.is_clean() {
+        return Ok((Vec::new(), rest));
+    }
+    let rects: Vec<Rect> = planner::merge(&gradient, planner::MAX_RECT_BLOCKS)
+        .into_iter()
+        .filter(|rect| rect.area() >= MIN_AREA)
+        .collect();
+    for rect in &rects {
+        let size = mask.block_size();
+        for row in rect.y / size..(rect.y + rect.height).div_ceil(size) {
+            for col in rect.x / size..(rect.x + rect.width).div_ceil(size) {
+                rest.set(col, row, false);
+            }
+        }
+    }
+    Ok((rects, rest))
+}
+
+/// True for a smooth gradient of more than [`MIN_COLOURS`] colours (the count stops there).
+fn is_gradient(block: &FrameView<'_>) -> bool {
+    classify(block, MIN_COLOURS) == Class::Natural && is_smooth(block)
+}
+
+/// True when every pixel of `view` is within [`MAX_STEP`] levels of its left and upper
+/// neighbours in each colour channel.
+fn is_smooth(view: &FrameView<'_>) -> bool {
+    let width = view.width() as usize;
+    let near = |a: &[u8], b: &[u8]| {
+        a[..3]
+            .iter()
+            .zip(&b[..3])
+            .all(|(&p, &q)| p.abs_diff(q) <= MAX_STEP)
+    };
+    let mut above: Option<&[u8]> = None;
+    for y in 0..view.height() {
+        let row = view.row(y);
+        for x in 0..width {
+            let px = &row[x * 4..x * 4 + 4];
+            let left = x == 0 || near(px, &row[x * 4 - 4..x * 4]);
+            let up = above.is_none_or(|a| near(px, &a[x * 4..x * 4 + 4]));
+            if !(left && up) {
+                return false;
+            }
+        }
+        above = Some(row);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Frame;
+
+    fn frame_from(width: u32, height: u32, pixel: impl Fn(u32, u32) -> [u8; 4]) -> Frame {
+        let pixel = &pixel;
+        let data = (0..height)
+            .flat_map(|y| (0..width).flat_map(move |x| pixel(x, y)))
+            .collect();
+        Frame::from_vec(data, width, height).unwrap()
+    }
+
+    /// A diagonal ramp with a dither of one level, as gradient wallpapers are drawn.
+    fn ramp(x: u32, y: u32) -> [u8; 4] {
+        let dither = ((x * 7 + y * 13) % 3) as u8;
+        let v = ((x + y) / 3) as u8;
+        [v / 2 + dither, 40 + v / 3, 200 - v / 4, 255]
+    }
+
+    #[test]
+    fn a_dithered_ramp_is_a_gradient_text_flat_ui_and_noise_are_not() {
+        assert!(is_gradient(&frame_from(32, 32, ramp).view()));
+        // Text: glyph strokes in many shades on the same ramp.
+        let text = frame_from(32, 32, |x, y| {
+            if x % 6 == 2 && y % 16 < 11 {
+                [250, 250, (x * 8) as u8, 255]
+            } else {
+                ramp(x, y)
+            }
+        });
+        assert!(!is_gradient(&text.view()));
+        // Flat UI: smooth but two colours (a panel with a hairline).
+        let panel = frame_from(32, 32, |x, _| {
+            let v = if x == 0 { 202 } else { 204 };
+            [v, v, v, 255]
+        });
+        assert!(!is_gradient(&panel.view()));
+        // Grain: many colours in steps far over a few levels (a photo, video).
+        let grain = frame_from(32, 32, |x, y| {
+            let v = (x * 7919 + y * 104_729).wrapping_mul(2_654_435_761) >> 26;
+            [v as u8, 80, 90, 255]
+        });
+        assert!(!is_gradient(&grain.view()));
+    }
+
+    #[test]
+    fn large_gradients_leave_the_mask_and_small_ones_stay() {
+        // 8×4 blocks of wallpaper ramp, but text in columns 5 and 6 and below the top block
+        // of column 7, which is left a lone gradient block.
+        let frame = frame_from(256, 128, |x, y| {
+            if (160..224).contains(&x) || (x >= 224 && y >= 32) {
+                if (x + y) % 5 == 0 {
+                    [255, 255, 255, 255]
+                } else {
+                    [0, 0, 0, 255]
+                }
+            } else {
+                ramp(x, y)
+            }
+        });
+        let mut mask = DirtyMap::new(256, 128, 32);
+        mask.mark_all();
+        let (rects, rest) = split(&frame.view(), &mask).unwrap();
+        assert_eq!(rects, vec![Rect::new(0, 0, 160, 128)]);
+        for (col, row) in (0..8).flat_map(|c| (0..4).map(move |r| (c, r))) {
+            assert_eq!(rest.is_dirty(col, row), col >= 5, "block ({col}, {row})");
+        }
+    }
+}
