@@ -722,7 +722,7 @@ impl HostEncoder {
         let av1 = &self.av1;
         let jobs = natural.iter().map(|&rect| (rect, quality));
         let jobs: Vec<(Rect, Quality)> = jobs
-            .chain(gradients.iter().map(|&rect| (rect, Quality::Refined)))
+            .chain(gradients.iter().map(|&rect| (rect, Quality::Smooth)))
             .collect();
         let mut coded: Vec<Op> = jobs
             .par_iter()

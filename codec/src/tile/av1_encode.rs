@@ -27,6 +27,9 @@ pub enum Quality {
     Hot,
     /// Content that stopped changing, re-sent once near-losslessly.
     Refined,
+    /// Smooth gradients (wallpaper), sent once: near-lossless at a coarser quantizer than
+    /// photos need, as a ramp has little detail to lose.
+    Smooth,
 }
 
 /// rav1e settings for one quality level.
@@ -50,6 +53,8 @@ pub struct Av1Config {
     pub hot: Av1Preset,
     /// Settings for [`Quality::Refined`].
     pub refined: Av1Preset,
+    /// Settings for [`Quality::Smooth`].
+    pub smooth: Av1Preset,
 }
 
 impl Default for Av1Config {
@@ -65,6 +70,12 @@ impl Default for Av1Config {
     /// frame refining 64 blocks took 65–110 ms at speed 8 and held up whatever changed next;
     /// speed 10 cut the host's p95 from 207 to 62 ms (photo-page-scroll) and 160 to 64 ms
     /// (window-drag-photo) for 7 % and 1 % more bytes, the same PSNR within 0.1 dB.
+    /// Smooth: quantizer 63 (the coarsest the tile cache keeps), 64×64 partitions and the
+    /// hot preset's cheaper intra search. A 1080p gradient wallpaper (`meekijk bench`,
+    /// session 12) at quantizer 15 / 30 / 45 / 63 cost 64 / 30 / 20 / 14 KB at 51.0 / 50.7 /
+    /// 50.6 / 50.3 dB: the 8-bit YUV round trip, not the quantizer, bounds the PSNR of a
+    /// ramp. 64×64 partitions and the cheaper search on top: 12.7 KB at 50.4 dB and a tenth
+    /// less CPU (median of five, 302 → 269 ms for the frame).
     fn default() -> Self {
         Self {
             chroma: Chroma::Yuv444,
@@ -78,6 +89,11 @@ impl Default for Av1Config {
                 quantizer: 15,
                 partition: None,
             },
+            smooth: Av1Preset {
+                speed: 10,
+                quantizer: 63,
+                partition: Some((64, 64)),
+            },
         }
     }
 }
@@ -88,6 +104,7 @@ impl Av1Config {
         match quality {
             Quality::Hot => self.hot,
             Quality::Refined => self.refined,
+            Quality::Smooth => self.smooth,
         }
     }
 }
@@ -108,7 +125,7 @@ fn block_size(edge: u8) -> Option<BlockSize> {
 #[derive(Debug, Clone)]
 pub struct Av1Encoder {
     config: Av1Config,
-    speed: [SpeedSettings; 2],
+    speed: [SpeedSettings; 3],
 }
 
 impl Av1Encoder {
@@ -121,6 +138,7 @@ impl Av1Encoder {
         let speed = [
             speed_settings(&config.hot, Quality::Hot)?,
             speed_settings(&config.refined, Quality::Refined)?,
+            speed_settings(&config.smooth, Quality::Smooth)?,
         ];
         Ok(Self { config, speed })
     }
@@ -185,8 +203,8 @@ fn speed_settings(preset: &Av1Preset, quality: Quality) -> Result<SpeedSettings>
     }
     // One frame per context: lookahead and scene detection have nothing to look at.
     speed.rdo_lookahead_frames = 1;
-    if quality == Quality::Hot {
-        // Content that changes gets the cheaper intra search. Measured on the `video` scene
+    if quality != Quality::Refined {
+        // Content that changes, and ramps, get the cheaper intra search. Measured on the `video` scene
         // and the real video-window recording (session 8, CPU ms per frame, kbit/s, dB):
         // no angle-delta refinement of directional modes 102 → 81 and 131 → 100 ms for +0.5
         // and +1.9 % bytes at the same PSNR; no segmentation (activity-masking quantizer
