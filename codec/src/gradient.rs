@@ -1,22 +1,22 @@
-//! Smooth gradients (a wallpaper, a sky): dozens of colours a block in tiny steps, dear to
-//! code losslessly and nearly free for AV1, so large areas of them go to AV1 at once at the
-//! refined quality.
+//! Smooth gradients (a wallpaper, a sky): many colours in tiny steps, dear to code
+//! losslessly and nearly free for AV1, so large areas of them go to AV1 at once, at the
+//! smooth preset ([`Quality::Smooth`](crate::tile::Quality::Smooth)), and are never re-sent.
 //!
-//! Measured on the synthetic wallpaper (a diagonal gradient with soft glows, 1920×1080 alone):
-//! the palette codec 213 KB, WebP lossless 136 KB, AV1 at the refined quantizer 90 KB at
-//! 52.6 dB. A palette op packs each pixel's index into the session colour table, and a
+//! Measured on the scenes' wallpaper (a diagonal gradient with soft glows, 1920×1080 alone):
+//! the palette codec 213 KB, WebP lossless 136 KB, AV1 at the smooth preset 12.7 KB at
+//! 50.4 dB. A palette op packs each pixel's index into the session colour table, and a
 //! gradient's steps fall at irregular places that zstd cannot predict; AV1's transforms code
-//! a ramp in a few coefficients. Small areas stay lossless: an AV1 op carries ~100 bytes of
-//! headers, more than the palette spends on a few blocks of wallpaper a moved pointer or
-//! window leaves behind.
+//! a ramp in a few coefficients. Text is never a gradient (a glyph's edge steps by far more
+//! than [`MAX_STEP`]), so it stays bit-exact.
 
 use crate::tile::{classify, Class};
 use crate::{planner, DirtyMap, FrameView, Rect, Result};
 
 /// A block of a gradient has more colours than this: one colour is a fill, two (a panel
 /// with a hairline) pack to a bit a pixel. A wallpaper spread over a 1080p screen has only
-/// 3–10 colours a block; `meekijk bench` on the scenes, more than 2 / 4 / 8 colours: idle
-/// desktop 181 / 182 / 205 kbit/s, window-drag 400 / 413 / 424.
+/// 3–10 colours a block; `meekijk bench` on the scenes, more than 2 / 4 / 8 colours (sent
+/// at the refined quantizer then): idle-cursor 181 / 182 / 205 kbit/s, window-drag 400 /
+/// 413 / 424.
 const MIN_COLOURS: usize = 2;
 
 /// The largest step between neighbouring pixels of a smooth gradient, in any channel.
@@ -24,8 +24,13 @@ const MIN_COLOURS: usize = 2;
 /// over it (the faintest dot of text) keeps the whole block lossless.
 const MAX_STEP: u8 = 3;
 
-/// The smallest area (pixels) coded as one AV1 rect of gradient: four blocks. Measured with
-/// `meekijk bench` on the scenes: one block, 2 or 8 cost more in total.
+/// The smallest area (pixels) coded as one AV1 rect of gradient: four blocks; smaller
+/// pieces stay lossless. Measured on Debian 12's eight wallpapers as a 1080p keyframe (total
+/// 1,505 KB losslessly), rects of at least 1 / 2 / 4 / 8 blocks: 903 / 951 / 1,055 / 1,120
+/// KB, but under 4 blocks two of them grew (`homeworld` 67 → 80 KB, `futureprototype` 45 →
+/// 49 KB: a lone smooth block can cost AV1 more than the palette); at 4 none did. On the
+/// scenes (`meekijk bench`) 1 block against 4: within 1 % (terminal-scroll 166.5 / 168.0
+/// kbit/s, idle-cursor 153.8 / 154.8), 8 blocks 1–3 % more.
 const MIN_AREA: u64 = 4 * 32 * 32;
 
 /// Splits the gradient blocks off `mask`: the rects of at least [`MIN_AREA`] that they

@@ -3,7 +3,8 @@
 //! Per frame: diff against the last frame sent → plan rects over the dirty blocks → classify
 //! each rect (solid / few colours / natural) → fill, lossless palette, or AV1 (rects in
 //! parallel). Natural content is sent *hot* (fast, coarse) while it changes and *refined* once
-//! (near-lossless) after it has been still for a while.
+//! (near-lossless) after it has been still for a while; large smooth gradients (wallpaper)
+//! go to AV1 once, near-lossless at once (see [`gradient`]).
 
 use std::time::{Duration, Instant};
 
@@ -376,7 +377,7 @@ impl HostEncoder {
             self.block_mut(changed, col, row).changed_at = self.frame_index;
         }
         // Copies carried their state along in `move_block_states`; everything else sent now
-        // is exact, except hot AV1 tiles (gradients are sent refined).
+        // is exact, except hot AV1 tiles (gradients are sent once, at the smooth preset).
         for op in &ops {
             if let Op::CacheHit { rect, .. } | Op::Recall { rect, .. } = op {
                 self.mark_blocks(changed, *rect, false);
@@ -686,7 +687,7 @@ impl HostEncoder {
     /// Codes the set blocks of `mask` and the `parts` of blocks: fills and palettes in op
     /// order on this thread (they share the compression stream), AV1 rects in parallel.
     /// Strips side by side in a row of blocks are coded as one rect when it is lossless
-    /// ([`planner::join_runs`]). Large smooth gradients go to AV1 at the refined quality
+    /// ([`planner::join_runs`]). Large smooth gradients go to AV1 at the smooth preset
     /// whatever `quality` is: the second list.
     fn encode_mask(
         &mut self,

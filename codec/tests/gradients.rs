@@ -1,4 +1,4 @@
-//! Gradient wallpaper through the pipeline: large smooth areas go out once as near-lossless
+//! Gradient wallpaper through the pipeline: smooth areas go out once as near-lossless
 //! AV1, a fraction of their lossless bytes; text on top and small changes stay exact.
 
 mod common;
