@@ -61,6 +61,14 @@ fn lossless_bytes(frame: &Frame, rects: &[Rect]) -> usize {
     ops.iter().map(Op::payload_len).sum()
 }
 
+/// A host and a viewer that have sent and shown `frame`.
+fn started(frame: &Frame) -> (HostEncoder, ViewerDecoder) {
+    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
+    let mut viewer = ViewerDecoder::new(W, H).unwrap();
+    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    (host, viewer)
+}
+
 fn region_psnr(frame: &Frame, viewer: &ViewerDecoder, rect: Rect) -> f64 {
     let ours = frame.view().sub(rect).unwrap();
     psnr(&ours, &viewer.framebuffer().sub(rect).unwrap()).unwrap()
@@ -100,7 +108,7 @@ fn a_gradient_wallpaper_costs_a_fraction_of_lossless_once_and_text_on_it_stays_e
         "{bytes} bytes of AV1 for wallpaper that costs {lossless} bytes losslessly"
     );
 
-    // Sent at the refined quality: a still screen is never sent again.
+    // Sent near-lossless at once: a still screen is never refined, never sent again.
     for still in 0..host.config().refine_after_frames + 5 {
         let update = host.encode(&frame.view()).unwrap();
         assert!(update.is_empty(), "still frame {still}: {:?}", update.ops);
@@ -110,9 +118,7 @@ fn a_gradient_wallpaper_costs_a_fraction_of_lossless_once_and_text_on_it_stays_e
 #[test]
 fn a_pointer_moving_over_the_wallpaper_is_sent_exactly() {
     let mut frame = wallpaper();
-    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
-    let mut viewer = ViewerDecoder::new(W, H).unwrap();
-    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    let (mut host, mut viewer) = started(&frame);
     let clean = wallpaper();
     let mut last: Option<Rect> = None;
     for step in 0..6u32 {
@@ -147,9 +153,7 @@ fn a_pointer_moving_over_the_wallpaper_is_sent_exactly() {
 #[test]
 fn a_small_gradient_is_sent_exactly() {
     let mut frame = wallpaper();
-    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
-    let mut viewer = ViewerDecoder::new(W, H).unwrap();
-    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    let (mut host, mut viewer) = started(&frame);
     // A tooltip of two blocks with a grey gradient of its own: too small to gain from AV1.
     let tooltip = Rect::new(320, 192, 64, 32);
     let mut view = frame.view_mut();
