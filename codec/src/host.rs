@@ -355,14 +355,15 @@ impl HostEncoder {
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
         self.av1.set_hot_quantizer(self.hot_rate.quantizer());
-        let (hot, gradients) = self.encode_mask(frame, dirty, &residuals, Quality::Hot)?;
+        let (hot, gradients) =
+            self.encode_mask(frame, dirty, &residuals, Quality::Hot, keyframe)?;
         let hot_bytes: usize = hot
             .iter()
             .filter(|op| matches!(op, Op::Av1 { .. }))
             .map(Op::payload_len)
             .sum();
         let (mut refined, refined_gradients) =
-            self.encode_mask(frame, &refine, &[], Quality::Refined)?;
+            self.encode_mask(frame, &refine, &[], Quality::Refined, false)?;
         refined.extend(gradients);
         refined.extend(refined_gradients);
         // The viewer keeps the rows as they were before the update: from `base` before it
@@ -687,19 +688,23 @@ impl HostEncoder {
     /// Codes the set blocks of `mask` and the `parts` of blocks: fills and palettes in op
     /// order on this thread (they share the compression stream), AV1 rects in parallel.
     /// Strips side by side in a row of blocks are coded as one rect when it is lossless
-    /// ([`planner::join_runs`]). Large smooth gradients go to AV1 at the smooth preset
-    /// whatever `quality` is: the second list.
+    /// ([`planner::join_runs`]). Large smooth gradients go to AV1: at the smooth preset
+    /// (the second list) where they were still before (or on a `keyframe`), else like any
+    /// changing natural content, at `quality`.
     fn encode_mask(
         &mut self,
         frame: &FrameView<'_>,
         mask: &DirtyMap,
         parts: &[Rect],
         quality: Quality,
+        keyframe: bool,
     ) -> Result<(Vec<Op>, Vec<Op>)> {
         let (gradients, rest) = gradient::split(frame, mask)?;
+        let (gradients, mut natural): (Vec<Rect>, Vec<Rect>) = gradients
+            .into_iter()
+            .partition(|&rect| keyframe || self.was_still(rect));
         let mask = &rest;
         let mut ops = Vec::new();
-        let mut natural = Vec::new();
         // (rect, whole blocks of `mask`): the planned rects, then the parts.
         let planned: Vec<(Rect, bool)> = planner::merge(mask, planner::MAX_RECT_BLOCKS)
             .into_iter()
@@ -732,6 +737,17 @@ impl HostEncoder {
         let gradients = coded.split_off(natural.len());
         ops.extend(coded);
         Ok((ops, gradients))
+    }
+
+    /// True when the blocks under `rect` had been still for `refine_after_frames` frames, as
+    /// refinement asks: a gradient that appears, not one that is animating.
+    fn was_still(&self, rect: Rect) -> bool {
+        let after = u64::from(self.config.refine_after_frames);
+        let cols = self.config.width.div_ceil(BLOCK_SIZE);
+        blocks_touched(rect).all(|(col, row)| {
+            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
+            self.frame_index.saturating_sub(changed_at) >= after
+        })
     }
 
     /// Codes one planned rect: losslessly when it classifies so. Otherwise a rect of several

@@ -173,3 +173,60 @@ fn a_small_gradient_is_sent_exactly() {
     );
     assert_eq!(region_psnr(&frame, &viewer, tooltip), 99.0);
 }
+
+#[test]
+fn a_fading_gradient_goes_hot_while_it_changes_and_near_lossless_once_still() {
+    let mut frame = wallpaper();
+    let (mut host, mut viewer) = started(&frame);
+    let (hot, smooth) = (
+        host.config().av1.hot.quantizer,
+        host.config().av1.smooth.quantizer,
+    );
+    let slide = Rect::new(256, 128, 512, 384);
+    let quantizers = |update: &meekijk_codec::Update| -> Vec<u8> {
+        let av1 = update.ops.iter().filter_map(|op| match op {
+            Op::Av1 { quality, .. } => Some(*quality),
+            _ => None,
+        });
+        av1.collect()
+    };
+    // A slide with a gradient of its own fading in: coded like any changing picture.
+    for step in 1..=8u32 {
+        let clean = wallpaper();
+        let mut view = frame.view_mut();
+        let mut area = view.sub_mut(slide).unwrap();
+        for y in 0..slide.height {
+            let source = clean.view().sub(slide).unwrap().row(y);
+            for (px, from) in area
+                .row_mut(y)
+                .chunks_exact_mut(4)
+                .zip(source.chunks_exact(4))
+            {
+                for c in 0..3 {
+                    px[c] = (u32::from(from[c]) * (10 + step) / 20) as u8;
+                }
+            }
+        }
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        let used = quantizers(&update);
+        assert!(
+            !used.is_empty() && used.iter().all(|&q| q == hot),
+            "step {step}: quantizers {used:?}, the hot one is {hot}"
+        );
+    }
+    // Still: refined once at the smooth preset, then nothing more.
+    let mut refined = Vec::new();
+    for _ in 0..host.config().refine_after_frames + 8 {
+        let update = host.encode(&frame.view()).unwrap();
+        viewer.apply(&update).unwrap();
+        refined.extend(quantizers(&update));
+    }
+    assert!(
+        !refined.is_empty() && refined.iter().all(|&q| q == smooth),
+        "refined at {refined:?}"
+    );
+    let db = region_psnr(&frame, &viewer, slide);
+    assert!(db >= 45.0, "the still slide at {db:.1} dB");
+    assert!(host.encode(&frame.view()).unwrap().is_empty());
+}
