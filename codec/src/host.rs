@@ -4,7 +4,7 @@
 //! each rect (solid / few colours / natural) → fill, lossless palette, or AV1 (rects in
 //! parallel). Natural content is sent *hot* (fast, coarse) while it changes and *refined* once
 //! (near-lossless) after it has been still for a while; large smooth gradients (wallpaper)
-//! go to AV1 once, near-lossless at once (see [`gradient`]).
+//! go to AV1 too, near-lossless at once unless they are changing (see [`gradient`]).
 
 use std::time::{Duration, Instant};
 
@@ -378,7 +378,7 @@ impl HostEncoder {
             self.block_mut(changed, col, row).changed_at = self.frame_index;
         }
         // Copies carried their state along in `move_block_states`; everything else sent now
-        // is exact, except hot AV1 tiles (gradients are sent once, at the smooth preset).
+        // is exact, except hot AV1 tiles (still gradients go once, at the smooth preset).
         for op in &ops {
             if let Op::CacheHit { rect, .. } | Op::Recall { rect, .. } = op {
                 self.mark_blocks(changed, *rect, false);

@@ -204,8 +204,9 @@ fn speed_settings(preset: &Av1Preset, quality: Quality) -> Result<SpeedSettings>
     // One frame per context: lookahead and scene detection have nothing to look at.
     speed.rdo_lookahead_frames = 1;
     if quality != Quality::Refined {
-        // Content that changes, and ramps, get the cheaper intra search. Measured on the `video` scene
-        // and the real video-window recording (session 8, CPU ms per frame, kbit/s, dB):
+        // Content that changes, and ramps, get the cheaper intra search. Measured on the
+        // `video` scene and the real video-window recording (session 8, CPU ms per frame,
+        // kbit/s, dB):
         // no angle-delta refinement of directional modes 102 → 81 and 131 → 100 ms for +0.5
         // and +1.9 % bytes at the same PSNR; no segmentation (activity-masking quantizer
         // offsets) on top 81 → 77 and 100 → 101 ms for −1.3 and −0.5 % bytes, +0.02 and
