@@ -12,7 +12,7 @@
 //! than [`MAX_STEP`]), so it stays bit-exact.
 
 use crate::tile::{classify, Class};
-use crate::{planner, DirtyMap, FrameView, Rect, Result};
+use crate::{blocks_touched, planner, DirtyMap, FrameView, Rect, Result};
 
 /// A block of a gradient has more colours than this: one colour is a fill, two (a panel
 /// with a hairline) pack to a bit a pixel. A wallpaper spread over a 1080p screen has only
@@ -52,13 +52,8 @@ pub(crate) fn split(frame: &FrameView<'_>, mask: &DirtyMap) -> Result<(Vec<Rect>
         .into_iter()
         .filter(|rect| rect.area() >= MIN_AREA)
         .collect();
-    for rect in &rects {
-        let size = mask.block_size();
-        for row in rect.y / size..(rect.y + rect.height).div_ceil(size) {
-            for col in rect.x / size..(rect.x + rect.width).div_ceil(size) {
-                rest.set(col, row, false);
-            }
-        }
+    for (col, row) in rects.iter().flat_map(|&rect| blocks_touched(rect)) {
+        rest.set(col, row, false);
     }
     Ok((rects, rest))
 }

@@ -21,7 +21,8 @@ use crate::tile::{
     DEFAULT_MAX_COLOURS, MAX_PALETTE,
 };
 use crate::{
-    diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update, BLOCK_SIZE,
+    blocks_touched, diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update,
+    BLOCK_SIZE,
 };
 
 /// Settings of a [`HostEncoder`]; [`HostConfig::new`] gives the measured defaults.
@@ -877,11 +878,4 @@ fn take_pieces(
         }
     }
     Ok(())
-}
-
-/// The grid blocks (column, row) that `rect` touches, in raster order.
-fn blocks_touched(rect: Rect) -> impl Iterator<Item = (u32, u32)> {
-    let cols = rect.x / BLOCK_SIZE..(rect.right() as u32).div_ceil(BLOCK_SIZE);
-    let rows = rect.y / BLOCK_SIZE..(rect.bottom() as u32).div_ceil(BLOCK_SIZE);
-    rows.flat_map(move |row| cols.clone().map(move |col| (col, row)))
 }

@@ -30,6 +30,7 @@ mod zstream;
 
 pub use cache::{DEFAULT_CACHE_BLOCKS, KEPT_AV1_QUANTIZER};
 pub use cpu::CpuLevel;
+pub(crate) use differ::blocks_touched;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};
 pub use error::{Error, Result};
 pub use frame::{Frame, FrameView, FrameViewMut, MAX_DIMENSION, MAX_PIXELS};

@@ -14,12 +14,19 @@ mod sse2;
 
 pub use dirty_map::DirtyMap;
 
-use crate::{CpuLevel, Error, FrameView, Result};
+use crate::{CpuLevel, Error, FrameView, Rect, Result};
 
 /// Edge of a differ block in pixels. Divides the AV1 superblock (64), so block rects tile it.
 /// The scan costs the same at 16, 32 or 64 (`benches/diff`, docs/benchmarks.md); 32 keeps
 /// dirty areas, and so encodes, small.
 pub const BLOCK_SIZE: u32 = 32;
+
+/// The grid blocks (column, row) that `rect` touches, in raster order.
+pub(crate) fn blocks_touched(rect: Rect) -> impl Iterator<Item = (u32, u32)> {
+    let cols = rect.x / BLOCK_SIZE..(rect.right() as u32).div_ceil(BLOCK_SIZE);
+    let rows = rect.y / BLOCK_SIZE..(rect.bottom() as u32).div_ceil(BLOCK_SIZE);
+    rows.flat_map(move |row| cols.clone().map(move |col| (col, row)))
+}
 
 /// Returns the exact index of the first byte where `a` and `b` differ (`a.len() == b.len()`).
 type Kernel = fn(&[u8], &[u8]) -> Option<usize>;
