@@ -34,7 +34,7 @@
 
 use bytes::Bytes;
 use zstd::zstd_safe::{
-    zstd_sys::ZSTD_EndDirective, CCtx, DCtx, InBuffer, OutBuffer, ResetDirective,
+    zstd_sys::ZSTD_EndDirective, CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective,
 };
 
 use super::bands;
@@ -55,15 +55,22 @@ pub const NEW_TABLE: u8 = 0x40;
 /// the data says. The encoder never uses a larger one.
 const WINDOW_LOG_MAX: u32 = 23;
 
+/// log2 of the entries of the encoder's match-finding hash table (4 bytes each). Level 12
+/// would take 2^22 for an 8 MiB window; 2^20 finds the same matches on the scenes
+/// (terminal-scroll 160.2 → 160.3 kbit/s) in ~35 MB less host memory.
+const HASH_LOG: u32 = 20;
+
 /// How the palette codec compresses. The defaults are the measured winners (see the bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PaletteConfig {
-    /// zstd level (1 fastest .. 19). The default, 9, searches several earlier candidates
-    /// for each match (level 3 keeps one per hash), so a glyph finds its own earlier copy
-    /// among many similar ones: `meekijk bench` 1080p, level 3 → 9, terminal-scroll 438 →
-    /// 328 kbit/s, page-scroll 311 → 273, typing 154 → 145; a full-screen text change costs
-    /// about 1 ms more (criterion `full-change-text` 5.9 → 7.0 ms). Levels 12 and up cost
-    /// twice the time for a few per cent more.
+    /// zstd level (1 fastest .. 19). The default, 12, keeps a binary tree of earlier
+    /// positions (level 9 a hash chain, level 3 one candidate per hash), so a glyph finds its
+    /// own earlier copy among many similar ones. `meekijk bench` 1080p, level 9 → 12 (session
+    /// 13): terminal-scroll 168.0 → 160.2 kbit/s, typing 122.3 → 116.2, switch 216.3 →
+    /// 203.9, the real `docs-wheel-scroll` 230.3 → 226.5, at the same host time (a new
+    /// full screen of text, `switch` frame 60: median of five 56 ms either way). Level 16's
+    /// optimal parser saves 2–9 % more but takes twice as long on such a screen (78 ms
+    /// against 30 in one run), level 19 seven times.
     pub level: i32,
     /// log2 of the zstd window: how far back in the session an op may refer (at most 23).
     pub window_log: u32,
@@ -76,7 +83,7 @@ pub struct PaletteConfig {
 impl Default for PaletteConfig {
     fn default() -> Self {
         Self {
-            level: 9,
+            level: 12,
             window_log: WINDOW_LOG_MAX,
             stream: true,
             pack: true,
@@ -118,8 +125,11 @@ impl PaletteEncoder {
     /// [`Error::Zstd`] when zstd refuses the level or window.
     pub fn new(config: PaletteConfig) -> Result<Self> {
         let window_log = config.window_log.clamp(10, WINDOW_LOG_MAX);
+        let mut cctx = compressor(config.level, window_log)?;
+        cctx.set_parameter(CParameter::HashLog(HASH_LOG))
+            .map_err(zstd_error)?;
         Ok(Self {
-            cctx: compressor(config.level, window_log)?,
+            cctx,
             config,
             restart: true,
             pending: false,
