@@ -2,7 +2,7 @@
 //! losslessly and nearly free for AV1, so large areas of them go to AV1: at once at the
 //! smooth preset ([`Quality::Smooth`](crate::tile::Quality::Smooth)), never re-sent; while
 //! they change (a slide fading in) like any changing picture, hot, then at the smooth preset
-//! once still (the host decides which, `HostEncoder::encode_mask`).
+//! once still (the host decides which, `HostEncoder::plan_mask`).
 //!
 //! Measured on the scenes' wallpaper (a diagonal gradient with soft glows, 1920×1080 alone):
 //! the palette codec 213 KB, WebP lossless 136 KB, AV1 at the smooth preset 12.7 KB at

@@ -8,17 +8,17 @@
 
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
+mod plan;
+
+use plan::Coded;
 
 use crate::cache::{self, key_of, CacheEffect, Held, Placed, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::convert::Chroma;
-use crate::gradient;
 use crate::history::{self, HostHistory, Piece, Returning, HISTORY_PIXELS, PROBE_BUDGET};
 use crate::motion::Motion;
 use crate::rate::HotRate;
 use crate::tile::{
-    classify, Av1Config, Av1Encoder, Class, Palette, PaletteConfig, PaletteEncoder, Quality,
-    DEFAULT_MAX_COLOURS, MAX_PALETTE,
+    Av1Config, Av1Encoder, PaletteConfig, PaletteEncoder, Quality, DEFAULT_MAX_COLOURS, MAX_PALETTE,
 };
 use crate::{
     blocks_touched, diff, planner, DirtyMap, Error, Frame, FrameView, Op, Rect, Result, Update,
@@ -97,23 +97,6 @@ pub struct EncodeStats {
     pub cached_blocks: usize,
     /// Blocks re-sent at refined quality.
     pub refined_blocks: usize,
-}
-
-/// Inside a rect of natural content, a block of more than this many colours goes lossless
-/// only when one colour (a background) covers at least a quarter of it. Anti-aliased text
-/// has a few hundred colours per block around a dominant background; a dark or smooth
-/// corner of a photo or video has as many colours and none dominant, and coding those
-/// losslessly costs many times AV1's bytes.
-const MIXED_BLOCK_COLOURS: usize = 64;
-
-/// True when one colour covers at least an eighth of the palette's pixels.
-fn has_background(palette: &Palette) -> bool {
-    let mut counts = vec![0u32; palette.colours.len()];
-    for &i in &palette.indices {
-        counts[usize::from(i)] += 1;
-    }
-    let most = counts.into_iter().max().unwrap_or(0) as usize;
-    most * 8 >= palette.indices.len()
 }
 
 /// What the host knows about one differ block.
@@ -356,17 +339,14 @@ impl HostEncoder {
         let refine = self.refine_mask(changed);
         self.stats.refined_blocks = refine.count();
         self.av1.set_hot_quantizer(self.hot_rate.quantizer());
-        let (hot, gradients) =
-            self.encode_mask(frame, dirty, &residuals, Quality::Hot, keyframe)?;
+        let hot = self.plan_mask(frame, dirty, &residuals, Quality::Hot, keyframe)?;
+        let refined = self.plan_mask(frame, &refine, &[], Quality::Refined, false)?;
+        let Coded { hot, refined } = self.code(frame, hot, refined)?;
         let hot_bytes: usize = hot
             .iter()
             .filter(|op| matches!(op, Op::Av1 { .. }))
             .map(Op::payload_len)
             .sum();
-        let (mut refined, refined_gradients) =
-            self.encode_mask(frame, &refine, &[], Quality::Refined, false)?;
-        refined.extend(gradients);
-        refined.extend(refined_gradients);
         // The viewer keeps the rows as they were before the update: from `base` before it
         // takes the new frame.
         self.history.stash(stash);
@@ -397,8 +377,6 @@ impl HostEncoder {
         ops.extend(hot);
         ops.extend(refined);
         self.mark_exactness(&ops, changed);
-        // The update's palette ops share one flush of the stream.
-        self.palette.finish(&mut ops)?;
         let payload: usize = ops.iter().map(Op::payload_len).sum();
         self.hot_rate
             .observe(hot_bytes as u64, payload.saturating_sub(hot_bytes) as u64);
@@ -684,170 +662,6 @@ impl HostEncoder {
             }
         }
         mask
-    }
-
-    /// Codes the set blocks of `mask` and the `parts` of blocks: fills and palettes in op
-    /// order on this thread (they share the compression stream), AV1 rects in parallel.
-    /// Strips side by side in a row of blocks are coded as one rect when it is lossless
-    /// ([`planner::join_runs`]). Large smooth gradients go to AV1: at the smooth preset
-    /// (the second list) where they were still before (or on a `keyframe`), else like any
-    /// changing natural content, at `quality`.
-    fn encode_mask(
-        &mut self,
-        frame: &FrameView<'_>,
-        mask: &DirtyMap,
-        parts: &[Rect],
-        quality: Quality,
-        keyframe: bool,
-    ) -> Result<(Vec<Op>, Vec<Op>)> {
-        let (gradients, rest) = gradient::split(frame, mask)?;
-        let (gradients, mut natural): (Vec<Rect>, Vec<Rect>) = gradients
-            .into_iter()
-            .partition(|&rect| keyframe || self.was_still(rect));
-        let mask = &rest;
-        let mut ops = Vec::new();
-        // (rect, whole blocks of `mask`): the planned rects, then the parts.
-        let planned: Vec<(Rect, bool)> = planner::merge(mask, planner::MAX_RECT_BLOCKS)
-            .into_iter()
-            .map(|rect| (rect, true))
-            .chain(parts.iter().map(|&rect| (rect, false)))
-            .collect();
-        let rects: Vec<Rect> = planned.iter().map(|&(rect, _)| rect).collect();
-        for (run, members) in planner::join_runs(&rects, BLOCK_SIZE) {
-            if members.len() > 1 {
-                // A run is strips side by side: judged as a strip.
-                let class = self.class_of(frame, run, false)?;
-                if self.push_lossless(run, class, &mut ops)? {
-                    continue;
-                }
-            }
-            for i in members {
-                let (rect, whole_blocks) = planned[i];
-                self.code_rect(frame, mask, rect, whole_blocks, &mut ops, &mut natural)?;
-            }
-        }
-        let av1 = &self.av1;
-        let jobs = natural.iter().map(|&rect| (rect, quality));
-        let jobs: Vec<(Rect, Quality)> = jobs
-            .chain(gradients.iter().map(|&rect| (rect, Quality::Smooth)))
-            .collect();
-        let mut coded: Vec<Op> = jobs
-            .par_iter()
-            .map(|&(rect, quality)| av1.encode_rect(frame, rect, quality))
-            .collect::<Result<_>>()?;
-        let gradients = coded.split_off(natural.len());
-        ops.extend(coded);
-        Ok((ops, gradients))
-    }
-
-    /// True when the blocks under `rect` had been still for `refine_after_frames` frames, as
-    /// refinement asks: a gradient that appears, not one that is animating.
-    fn was_still(&self, rect: Rect) -> bool {
-        let after = u64::from(self.config.refine_after_frames);
-        let cols = self.config.width.div_ceil(BLOCK_SIZE);
-        blocks_touched(rect).all(|(col, row)| {
-            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
-            self.frame_index.saturating_sub(changed_at) >= after
-        })
-    }
-
-    /// Codes one planned rect: losslessly when it classifies so. Otherwise a rect of several
-    /// whole blocks is decided block by block and anything smaller goes to AV1.
-    ///
-    /// A rect of up to the configured number of colours goes lossless whatever its size:
-    /// small anti-aliased text has more colours than one per 4 pixels (at 320×200,
-    /// page-scroll lost bit-exactness under that bound). Only a rect with more colours is
-    /// decided block by block, where that bound and the background rule tell text from photo
-    /// and video; parts are thin strips of blocks, where the same holds for text cut through.
-    /// Whole blocks that look like a photo, and strips whose pixels mostly have colours of
-    /// their own, go to AV1 however few colours they have (see [`Palette::looks_natural`]
-    /// and [`Palette::mostly_distinct`]).
-    fn code_rect(
-        &mut self,
-        frame: &FrameView<'_>,
-        mask: &DirtyMap,
-        rect: Rect,
-        whole_blocks: bool,
-        ops: &mut Vec<Op>,
-        natural: &mut Vec<Rect>,
-    ) -> Result<()> {
-        let class = self.class_of(frame, rect, whole_blocks)?;
-        if self.push_lossless(rect, class, ops)? {
-            return Ok(());
-        }
-        if whole_blocks && (rect.width > BLOCK_SIZE || rect.height > BLOCK_SIZE) {
-            // Mixed content (text beside a photo, many-coloured UI).
-            self.split_natural(frame, mask, rect, ops, natural)
-        } else {
-            natural.push(rect);
-            Ok(())
-        }
-    }
-
-    /// How `rect` is coded by its colours, a palette taken for a photo when its shape says so:
-    /// whole blocks that look natural, strips whose pixels mostly have colours of their own
-    /// (a strip a few rows high has no row above for most of its pixels).
-    fn class_of(&self, frame: &FrameView<'_>, rect: Rect, whole_blocks: bool) -> Result<Class> {
-        Ok(
-            match classify(&frame.sub(rect)?, self.config.max_palette_colours) {
-                Class::Palette(p) if whole_blocks && p.looks_natural() => Class::Natural,
-                Class::Palette(p) if !whole_blocks && p.mostly_distinct() => Class::Natural,
-                class => class,
-            },
-        )
-    }
-
-    fn split_natural(
-        &mut self,
-        frame: &FrameView<'_>,
-        mask: &DirtyMap,
-        rect: Rect,
-        ops: &mut Vec<Op>,
-        natural: &mut Vec<Rect>,
-    ) -> Result<()> {
-        let mut natural_mask = DirtyMap::new(mask.width(), mask.height(), BLOCK_SIZE);
-        let (col0, row0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
-        for row in row0..row0 + rect.height.div_ceil(BLOCK_SIZE) {
-            for col in col0..col0 + rect.width.div_ceil(BLOCK_SIZE) {
-                let block = mask.block_rect(col, row);
-                let class = match classify(&frame.sub(block)?, self.palette_limit(block)) {
-                    Class::Palette(p)
-                        if p.looks_natural()
-                            || p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p) =>
-                    {
-                        Class::Natural
-                    }
-                    class => class,
-                };
-                if !self.push_lossless(block, class, ops)? {
-                    natural_mask.set(col, row, true);
-                }
-            }
-        }
-        natural.extend(planner::merge(&natural_mask, planner::MAX_RECT_BLOCKS));
-        Ok(())
-    }
-
-    /// The most colours `rect` may have to be coded as a palette: the configured bound, and
-    /// at most one colour per 4 pixels. Text and UI repeat their colours (background, glyph
-    /// fills) many times; natural content has a new colour at almost every pixel. (The tile
-    /// codec's `max_colours_for`, one per 16 pixels, sent anti-aliased text strips exposed by
-    /// scrolling to AV1: `page-scroll` lost bit-exactness, 99 → 71 dB.)
-    fn palette_limit(&self, rect: Rect) -> usize {
-        let dense = usize::try_from(rect.area() / 4)
-            .unwrap_or(usize::MAX)
-            .max(2);
-        self.config.max_palette_colours.min(dense)
-    }
-
-    /// Codes a solid or few-colour rect losslessly into `ops`; false for natural content.
-    fn push_lossless(&mut self, rect: Rect, class: Class, ops: &mut Vec<Op>) -> Result<bool> {
-        match class {
-            Class::Solid(colour) => ops.push(Op::Fill { rect, colour }),
-            Class::Palette(palette) => ops.push(self.palette.encode(rect, palette)?),
-            Class::Natural => return Ok(false),
-        }
-        Ok(true)
     }
 
     fn block_mut(&mut self, map: &DirtyMap, col: u32, row: u32) -> &mut BlockState {

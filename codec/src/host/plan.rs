@@ -1,0 +1,284 @@
+//! What each dirty rect of an update becomes (fill, palette, AV1 at which preset), decided
+//! first; then the palettes are compressed on one thread while AV1 codes beside it.
+
+use rayon::prelude::*;
+
+use super::HostEncoder;
+use crate::tile::{classify, Class, Palette, PaletteEncoder, Quality};
+use crate::{blocks_touched, gradient, planner, DirtyMap, FrameView, Op, Rect, Result, BLOCK_SIZE};
+
+/// Inside a rect of natural content, a block of more than this many colours goes lossless
+/// only when one colour (a background) covers at least a quarter of it. Anti-aliased text
+/// has a few hundred colours per block around a dominant background; a dark or smooth
+/// corner of a photo or video has as many colours and none dominant, and coding those
+/// losslessly costs many times AV1's bytes.
+const MIXED_BLOCK_COLOURS: usize = 64;
+
+/// True when one colour covers at least an eighth of the palette's pixels.
+fn has_background(palette: &Palette) -> bool {
+    let mut counts = vec![0u32; palette.colours.len()];
+    for &i in &palette.indices {
+        counts[usize::from(i)] += 1;
+    }
+    let most = counts.into_iter().max().unwrap_or(0) as usize;
+    most * 8 >= palette.indices.len()
+}
+
+/// How the rects of one mask are to be coded.
+#[derive(Debug)]
+pub(super) struct Plan {
+    /// Fills and palettes, in op order (palettes share the compression stream).
+    lossless: Vec<Lossless>,
+    /// Natural rects, for AV1 at the plan's quality.
+    natural: Vec<Rect>,
+    /// Gradients that were still, for AV1 at the smooth preset.
+    gradients: Vec<Rect>,
+    quality: Quality,
+}
+
+/// A fill, or a palette yet to be compressed.
+#[derive(Debug)]
+enum Lossless {
+    Fill(Op),
+    Palette(Rect, Palette),
+}
+
+impl Plan {
+    /// Plans `rect` as a fill or a palette; false (nothing planned) for natural content.
+    fn push_lossless(&mut self, rect: Rect, class: Class) -> bool {
+        self.lossless.push(match class {
+            Class::Solid(colour) => Lossless::Fill(Op::Fill { rect, colour }),
+            Class::Palette(palette) => Lossless::Palette(rect, palette),
+            Class::Natural => return false,
+        });
+        true
+    }
+
+    /// The natural rects, at the plan's quality.
+    fn natural_jobs(&self) -> impl Iterator<Item = (Rect, Quality)> + '_ {
+        self.natural.iter().map(|&rect| (rect, self.quality))
+    }
+
+    /// The still gradients, at the smooth preset.
+    fn gradient_jobs(&self) -> impl Iterator<Item = (Rect, Quality)> + '_ {
+        self.gradients.iter().map(|&rect| (rect, Quality::Smooth))
+    }
+}
+
+/// The ops of an update's two plans, in the order the plans were given.
+#[derive(Debug)]
+pub(super) struct Coded {
+    /// The hot plan's fills, palettes and AV1 rects (lossy until refined).
+    pub(super) hot: Vec<Op>,
+    /// The refinement plan's, then every still gradient: exact or near-lossless.
+    pub(super) refined: Vec<Op>,
+}
+
+/// The fill and palette ops of the hot and the refinement plans; palettes go through the
+/// session stream in that order, and the update's share one flush.
+fn lossless_ops(
+    palette: &mut PaletteEncoder,
+    hot: Vec<Lossless>,
+    refined: Vec<Lossless>,
+) -> Result<(Vec<Op>, Vec<Op>)> {
+    let mut ops = |planned: Vec<Lossless>| -> Result<Vec<Op>> {
+        planned
+            .into_iter()
+            .map(|lossless| match lossless {
+                Lossless::Fill(op) => Ok(op),
+                Lossless::Palette(rect, p) => palette.encode(rect, p),
+            })
+            .collect()
+    };
+    let (mut hot, mut refined) = (ops(hot)?, ops(refined)?);
+    let has_palette = |ops: &[Op]| ops.iter().any(|op| matches!(op, Op::Palette { .. }));
+    // The flush goes with the update's last palette op.
+    palette.finish(if has_palette(&refined) {
+        &mut refined
+    } else {
+        &mut hot
+    })?;
+    Ok((hot, refined))
+}
+
+impl HostEncoder {
+    /// Plans the set blocks of `mask` and the `parts` of blocks. Strips side by side in a
+    /// row of blocks are coded as one rect when it is lossless ([`planner::join_runs`]).
+    /// Large smooth gradients go to AV1: at the smooth preset where they were still before
+    /// (or on a `keyframe`), else like any changing natural content, at `quality`.
+    pub(super) fn plan_mask(
+        &self,
+        frame: &FrameView<'_>,
+        mask: &DirtyMap,
+        parts: &[Rect],
+        quality: Quality,
+        keyframe: bool,
+    ) -> Result<Plan> {
+        let (gradients, rest) = gradient::split(frame, mask)?;
+        let (gradients, natural): (Vec<Rect>, Vec<Rect>) = gradients
+            .into_iter()
+            .partition(|&rect| keyframe || self.was_still(rect));
+        let mut plan = Plan {
+            lossless: Vec::new(),
+            natural,
+            gradients,
+            quality,
+        };
+        let mask = &rest;
+        // (rect, whole blocks of `mask`): the planned rects, then the parts.
+        let planned: Vec<(Rect, bool)> = planner::merge(mask, planner::MAX_RECT_BLOCKS)
+            .into_iter()
+            .map(|rect| (rect, true))
+            .chain(parts.iter().map(|&rect| (rect, false)))
+            .collect();
+        let rects: Vec<Rect> = planned.iter().map(|&(rect, _)| rect).collect();
+        for (run, members) in planner::join_runs(&rects, BLOCK_SIZE) {
+            // A run is strips side by side: judged as a strip.
+            if members.len() > 1 && plan.push_lossless(run, self.class_of(frame, run, false)?) {
+                continue;
+            }
+            for i in members {
+                let (rect, whole_blocks) = planned[i];
+                self.plan_rect(frame, mask, rect, whole_blocks, &mut plan)?;
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Codes the `hot` and `refined` plans of an update: fills and palettes in op order on
+    /// one thread (they share the compression stream, flushed here for the update), every
+    /// AV1 rect in parallel beside it. A keyframe's palettes and its wallpaper, or a page's
+    /// text and its photos, are coded at the same time.
+    pub(super) fn code(
+        &mut self,
+        frame: &FrameView<'_>,
+        hot: Plan,
+        refined: Plan,
+    ) -> Result<Coded> {
+        let jobs: Vec<(Rect, Quality)> = (hot.natural_jobs().chain(refined.natural_jobs()))
+            .chain(hot.gradient_jobs().chain(refined.gradient_jobs()))
+            .collect();
+        let hot_natural = hot.natural.len();
+        let (palette, av1) = (&mut self.palette, &self.av1);
+        let av1_jobs = || -> Result<Vec<Op>> {
+            jobs.par_iter()
+                .map(|&(rect, quality)| av1.encode_rect(frame, rect, quality))
+                .collect()
+        };
+        let lossless_jobs = || lossless_ops(palette, hot.lossless, refined.lossless);
+        // Without AV1 work the palettes stay on this thread: handing them to the pool costs
+        // more than it saves on a small update.
+        let (lossless, coded) = if jobs.is_empty() {
+            (lossless_jobs(), Ok(Vec::new()))
+        } else {
+            rayon::join(lossless_jobs, av1_jobs)
+        };
+        let (mut hot_ops, mut refined_ops) = lossless?;
+        let mut coded = coded?.into_iter();
+        hot_ops.extend(coded.by_ref().take(hot_natural));
+        refined_ops.extend(coded);
+        Ok(Coded {
+            hot: hot_ops,
+            refined: refined_ops,
+        })
+    }
+
+    /// True when the blocks under `rect` had been still for `refine_after_frames` frames, as
+    /// refinement asks: a gradient that appears, not one that is animating.
+    fn was_still(&self, rect: Rect) -> bool {
+        let after = u64::from(self.config.refine_after_frames);
+        let cols = self.config.width.div_ceil(BLOCK_SIZE);
+        blocks_touched(rect).all(|(col, row)| {
+            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
+            self.frame_index.saturating_sub(changed_at) >= after
+        })
+    }
+
+    /// Plans one rect: lossless when it classifies so. Otherwise a rect of several whole
+    /// blocks is decided block by block and anything smaller goes to AV1.
+    ///
+    /// A rect of up to the configured number of colours goes lossless whatever its size:
+    /// small anti-aliased text has more colours than one per 4 pixels (at 320×200,
+    /// page-scroll lost bit-exactness under that bound). Only a rect with more colours is
+    /// decided block by block, where that bound and the background rule tell text from photo
+    /// and video; parts are thin strips of blocks, where the same holds for text cut through.
+    /// Whole blocks that look like a photo, and strips whose pixels mostly have colours of
+    /// their own, go to AV1 however few colours they have (see [`Palette::looks_natural`]
+    /// and [`Palette::mostly_distinct`]).
+    fn plan_rect(
+        &self,
+        frame: &FrameView<'_>,
+        mask: &DirtyMap,
+        rect: Rect,
+        whole_blocks: bool,
+        plan: &mut Plan,
+    ) -> Result<()> {
+        if plan.push_lossless(rect, self.class_of(frame, rect, whole_blocks)?) {
+            return Ok(());
+        }
+        if whole_blocks && (rect.width > BLOCK_SIZE || rect.height > BLOCK_SIZE) {
+            // Mixed content (text beside a photo, many-coloured UI).
+            self.split_natural(frame, mask, rect, plan)
+        } else {
+            plan.natural.push(rect);
+            Ok(())
+        }
+    }
+
+    /// How `rect` is coded by its colours, a palette taken for a photo when its shape says so:
+    /// whole blocks that look natural, strips whose pixels mostly have colours of their own
+    /// (a strip a few rows high has no row above for most of its pixels).
+    fn class_of(&self, frame: &FrameView<'_>, rect: Rect, whole_blocks: bool) -> Result<Class> {
+        Ok(
+            match classify(&frame.sub(rect)?, self.config.max_palette_colours) {
+                Class::Palette(p) if whole_blocks && p.looks_natural() => Class::Natural,
+                Class::Palette(p) if !whole_blocks && p.mostly_distinct() => Class::Natural,
+                class => class,
+            },
+        )
+    }
+
+    /// Plans the whole blocks of `rect` one by one; the natural ones merge into AV1 rects.
+    fn split_natural(
+        &self,
+        frame: &FrameView<'_>,
+        mask: &DirtyMap,
+        rect: Rect,
+        plan: &mut Plan,
+    ) -> Result<()> {
+        let mut natural_mask = DirtyMap::new(mask.width(), mask.height(), BLOCK_SIZE);
+        let (col0, row0) = (rect.x / BLOCK_SIZE, rect.y / BLOCK_SIZE);
+        for row in row0..row0 + rect.height.div_ceil(BLOCK_SIZE) {
+            for col in col0..col0 + rect.width.div_ceil(BLOCK_SIZE) {
+                let block = mask.block_rect(col, row);
+                let class = match classify(&frame.sub(block)?, self.palette_limit(block)) {
+                    Class::Palette(p)
+                        if p.looks_natural()
+                            || p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p) =>
+                    {
+                        Class::Natural
+                    }
+                    class => class,
+                };
+                if !plan.push_lossless(block, class) {
+                    natural_mask.set(col, row, true);
+                }
+            }
+        }
+        plan.natural
+            .extend(planner::merge(&natural_mask, planner::MAX_RECT_BLOCKS));
+        Ok(())
+    }
+
+    /// The most colours `rect` may have to be coded as a palette: the configured bound, and
+    /// at most one colour per 4 pixels. Text and UI repeat their colours (background, glyph
+    /// fills) many times; natural content has a new colour at almost every pixel. (The tile
+    /// codec's `max_colours_for`, one per 16 pixels, sent anti-aliased text strips exposed by
+    /// scrolling to AV1: `page-scroll` lost bit-exactness, 99 → 71 dB.)
+    fn palette_limit(&self, rect: Rect) -> usize {
+        let dense = usize::try_from(rect.area() / 4)
+            .unwrap_or(usize::MAX)
+            .max(2);
+        self.config.max_palette_colours.min(dense)
+    }
+}
