@@ -98,6 +98,45 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
 }
 
 #[test]
+fn typing_while_a_photo_is_refined_keeps_every_update_exact_on_text() {
+    // Palettes (the typing) are compressed while AV1 (the refinement) codes beside them:
+    // each update must still hold both, in order, and decode on its own.
+    let (mut host, mut viewer) = pair();
+    let mut frame = text_frame(W, H, 3);
+    let photo = Rect::new(640, 160, 512, 384);
+    let text = Rect::new(0, 0, 600, H);
+    paint_photo(&mut frame, photo, 0, 5);
+    let mut mixed = 0;
+    for step in 0..host.config().refine_after_frames + 8 {
+        glyph(
+            &mut frame,
+            40 + step * 8,
+            302,
+            u64::from(step) * 104_729,
+            [220, 220, 220, 255],
+            [40, 34, 30, 255],
+        );
+        let update = host.encode(&frame.view()).unwrap();
+        let has = |kind: fn(&Op) -> bool| update.ops.iter().any(kind);
+        if step > 0
+            && has(|op| matches!(op, Op::Palette { .. }))
+            && has(|op| matches!(op, Op::Av1 { .. }))
+        {
+            mixed += 1;
+        }
+        viewer.apply(&update).unwrap();
+        assert_eq!(
+            region_psnr(&frame, &viewer, text),
+            99.0,
+            "text not exact at step {step}"
+        );
+    }
+    assert!(mixed > 0, "no update mixed typing with refinement");
+    let refined = region_psnr(&frame, &viewer, photo);
+    assert!(refined >= 45.0, "refined photo PSNR {refined:.1} dB");
+}
+
+#[test]
 fn a_frame_budget_makes_moving_photos_coarser_until_they_fit_and_text_stays_exact() {
     let (mut host, mut viewer) = pair();
     let mut frame = text_frame(W, H, 2);
