@@ -8,7 +8,7 @@ use crate::tile::{classify, Class, Palette, PaletteEncoder, Quality};
 use crate::{blocks_touched, gradient, planner, DirtyMap, FrameView, Op, Rect, Result, BLOCK_SIZE};
 
 /// Inside a rect of natural content, a block of more than this many colours goes lossless
-/// only when one colour (a background) covers at least a quarter of it. Anti-aliased text
+/// only when one colour (a background) covers at least an eighth of it. Anti-aliased text
 /// has a few hundred colours per block around a dominant background; a dark or smooth
 /// corner of a photo or video has as many colours and none dominant, and coding those
 /// losslessly costs many times AV1's bytes.
@@ -68,7 +68,7 @@ impl Plan {
 /// The ops of an update's two plans, in the order the plans were given.
 #[derive(Debug)]
 pub(super) struct Coded {
-    /// The hot plan's fills, palettes and AV1 rects (lossy until refined).
+    /// The hot plan's fills, palettes and AV1 rects (the AV1 ones lossy until refined).
     pub(super) hot: Vec<Op>,
     /// The refinement plan's, then every still gradient: exact or near-lossless.
     pub(super) refined: Vec<Op>,
