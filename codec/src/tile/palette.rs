@@ -55,17 +55,17 @@ pub const NEW_TABLE: u8 = 0x40;
 /// the data says. The encoder never uses a larger one.
 const WINDOW_LOG_MAX: u32 = 23;
 
-/// log2 of the entries of the encoder's match-finding hash table (4 bytes each). Level 12
-/// would take 2^22 for an 8 MiB window; 2^20 finds the same matches on the scenes
-/// (terminal-scroll 160.2 → 160.3 kbit/s) in ~35 MB less host memory.
+/// log2 of the entries of the encoder's match-finding hash table. Level 12 would take 2^23
+/// (zstd 1.5.7's table for streams of unknown size); 2^20 finds the same matches on the
+/// scenes (terminal-scroll 160.2 → 160.3 kbit/s) in ~35 MB less host memory.
 const HASH_LOG: u32 = 20;
 
 /// How the palette codec compresses. The defaults are the measured winners (see the bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PaletteConfig {
-    /// zstd level (1 fastest .. 19). The default, 12, keeps a binary tree of earlier
-    /// positions (level 9 a hash chain, level 3 one candidate per hash), so a glyph finds its
-    /// own earlier copy among many similar ones. `meekijk bench` 1080p, level 9 → 12 (session
+    /// zstd level (1 fastest .. 19). The default, 12, tries up to 64 earlier candidates for
+    /// each match where level 9 tried 16 (level 3 one per hash), and looks for longer
+    /// matches, so a glyph finds its own earlier copy among many similar ones. `meekijk bench` 1080p, level 9 → 12 (session
     /// 13): terminal-scroll 168.0 → 160.2 kbit/s, typing 122.3 → 116.2, switch 216.3 →
     /// 203.9, the real `docs-wheel-scroll` 230.3 → 226.5, at the same host time (a new
     /// full screen of text, `switch` frame 60: median of five 56 ms either way). Level 16's
