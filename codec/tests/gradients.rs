@@ -191,12 +191,13 @@ fn a_fading_gradient_goes_hot_while_it_changes_and_near_lossless_once_still() {
         av1.collect()
     };
     // A slide with a gradient of its own fading in: coded like any changing picture.
+    let clean = wallpaper();
+    let source = clean.view().sub(slide).unwrap();
     for step in 1..=8u32 {
-        let clean = wallpaper();
         let mut view = frame.view_mut();
         let mut area = view.sub_mut(slide).unwrap();
         for y in 0..slide.height {
-            let source = clean.view().sub(slide).unwrap().row(y);
+            let source = source.row(y);
             for (px, from) in area
                 .row_mut(y)
                 .chunks_exact_mut(4)
