@@ -70,15 +70,7 @@ impl Motion {
     ) -> Moves {
         let mut candidates = self.candidates(base, new, dirty);
         let mut masks = assign(base, new, dirty, &candidates);
-        // The vector that explains the most blocks goes first: its copies are emitted first,
-        // and blocks that several vectors explain (blank rows) should follow the main motion
-        // rather than cut it into pieces whose sources the other copies overwrite.
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(masks[i].count()));
-        if order.iter().enumerate().any(|(k, &i)| k != i) {
-            candidates = order.iter().map(|&i| candidates[i]).collect();
-            masks = assign(base, new, dirty, &candidates);
-        }
+        most_first(base, new, dirty, &mut candidates, &mut masks);
         fill_gaps(base, new, dirty, &candidates, &mut masks);
         // Blocks that no vector explains whole may still be explained in parts, by the
         // vectors that explain some whole blocks.
@@ -256,6 +248,46 @@ fn assign(
         }
     }
     masks
+}
+
+/// Puts the vector that explains the most blocks first, and so on, and gives each block to
+/// the first vector in that order that explains it, as [`assign`] in that order would: its
+/// copies are emitted first, and blocks that several vectors explain (blank rows) should
+/// follow the main motion rather than cut it into pieces whose sources the other copies
+/// overwrite. Only vectors that now come earlier and were not tried for a block are tried.
+fn most_first(
+    base: &FrameView<'_>,
+    new: &FrameView<'_>,
+    dirty: &DirtyMap,
+    candidates: &mut Vec<Vector>,
+    masks: &mut Vec<DirtyMap>,
+) {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(masks[i].count()));
+    if order.iter().enumerate().all(|(k, &i)| k == i) {
+        return;
+    }
+    for (k, &i) in order.iter().enumerate() {
+        // Blocks of candidate `i`: every candidate before `i` failed them.
+        let untried: Vec<usize> = order[..k].iter().copied().filter(|&j| j > i).collect();
+        if untried.is_empty() {
+            continue;
+        }
+        let blocks: Vec<(u32, u32)> = masks[i].iter_dirty().collect();
+        for (col, row) in blocks {
+            let block = dirty.block_rect(col, row);
+            if let Some(&j) = untried
+                .iter()
+                .find(|&&j| block_moved(base, new, block, candidates[j]))
+            {
+                masks[i].set(col, row, false);
+                masks[j].set(col, row, true);
+            }
+        }
+    }
+    *candidates = order.iter().map(|&i| candidates[i]).collect();
+    let mut taken: Vec<Option<DirtyMap>> = masks.drain(..).map(Some).collect();
+    *masks = order.iter().filter_map(|&i| taken[i].take()).collect();
 }
 
 /// Widens each candidate's blocks over the unchanged blocks within their bounding box that

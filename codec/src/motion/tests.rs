@@ -359,3 +359,47 @@ fn odd_frame_sizes_and_every_kind_of_move_stay_exact() {
         }
     }
 }
+
+#[test]
+fn the_main_vector_goes_first_and_takes_the_blocks_it_shares() {
+    // A page scrolled down by 28 rows whose lines of text (8 rows every 96) sit where last
+    // frame's vector (up by 14) explains the blocks they leave blank: ranked by the blocks
+    // they explain, the scroll must come first and take every block both explain, exactly as
+    // assigning again in that order would.
+    let text = page(640, 1200, 3);
+    let mut content = Frame::filled(640, 1200, [250, 250, 250, 255]).unwrap();
+    for top in (22..1190).step_by(96) {
+        let line = Rect::new(0, top, 640, 8);
+        let src = text
+            .view()
+            .sub(Rect::new(0, 3 + top / 14 * 14, 640, 8))
+            .unwrap();
+        content
+            .view_mut()
+            .sub_mut(line)
+            .unwrap()
+            .copy_from(&src)
+            .unwrap();
+    }
+    let (mut base, mut new) = (content.clone(), content.clone());
+    show(&mut base, &content, Rect::new(0, 0, 640, 480), 100);
+    show(&mut new, &content, Rect::new(0, 0, 640, 480), 128);
+    let (base, new) = (base.view(), new.view());
+    let dirty = diff(&base, &new).unwrap();
+    let mut candidates = vec![(0, -14), (0, 28)];
+    let mut masks = assign(&base, &new, &dirty, &candidates);
+    let (stale, scroll) = (masks[0].count(), masks[1].count());
+    assert!(
+        stale > 0 && stale < scroll,
+        "stale vector {stale}, scroll {scroll} blocks"
+    );
+    most_first(&base, &new, &dirty, &mut candidates, &mut masks);
+    assert_eq!(candidates, [(0, 28), (0, -14)]);
+    let again = assign(&base, &new, &dirty, &candidates);
+    for (got, want) in masks.iter().zip(&again) {
+        assert_eq!(
+            got.iter_dirty().collect::<Vec<_>>(),
+            want.iter_dirty().collect::<Vec<_>>()
+        );
+    }
+}
