@@ -13,6 +13,7 @@
 //! its rows in between are left to code.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 
 use crate::{planner, DirtyMap, FrameView, Op, Rect, BLOCK_SIZE};
 
@@ -355,28 +356,31 @@ fn probe(
     drag_searches: &mut usize,
 ) -> Vec<Vector> {
     let (seg, above) = (segment(new, x, y, width), segment(new, x, y - 1, width));
-    let head = |s: &[u8]| u64::from_le_bytes(s[..8].try_into().unwrap_or([0; 8]));
-    let same = |bx: u32, by: u32| {
-        let other = segment(base, bx, by, width);
-        head(other) == head(seg) && other == seg && segment(base, bx, by - 1, width) == above
+    // Places are compared on the probe's first two pixels first (one load each), whole only
+    // where those match.
+    let Some(head) = seg.get(..8) else {
+        return Vec::new();
     };
     let (w, h) = (base.width(), base.height());
     // Each search stops as soon as the probe is known to be ambiguous.
     let mut found = Vec::new();
     let look = |bx: u32, by: u32, found: &mut Vec<Vector>| {
-        if found.len() <= MAX_MATCHES_PER_PROBE && same(bx, by) {
+        if found.len() <= MAX_MATCHES_PER_PROBE
+            && segment(base, bx, by, width) == seg
+            && segment(base, bx, by - 1, width) == above
+        {
             found.push((bx as i32 - x as i32, by as i32 - y as i32));
         }
     };
     let (y0, y1) = (y.saturating_sub(h / 2).max(1), (y + h / 2).min(h - 1));
-    for by in (y0..=y1).filter(|&by| by != y) {
+    for by in heads_in_column(base, x, y0..=y1, head).filter(|&by| by != y) {
         look(x, by, &mut found);
     }
     // Only a probe that did not scroll vertically looks along its row, and only one that
     // did not scroll at all looks around for a drag (so many per frame).
     if found.is_empty() {
         let (x0, x1) = (x.saturating_sub(w / 2), (x + w / 2).min(w - width));
-        for bx in (x0..=x1).filter(|&bx| bx != x) {
+        for bx in heads_in_row(base, y, x0..=x1, head).filter(|&bx| bx != x) {
             look(bx, y, &mut found);
         }
     }
@@ -393,18 +397,44 @@ fn probe(
             let at = i64::from(at) + i64::from(centre);
             let reach = i64::from(DRAG_RANGE);
             let (lo, hi) = ((at - reach).max(0), (at + reach).min(i64::from(last)));
+            // None when they are all off the frame (a fast drag near its edge).
             (lo..=hi).map(|v| v as u32)
         };
         for by in around(y, cy, h - 1).filter(|&by| by != y && by > 0) {
-            for bx in around(x, cx, w - width).filter(|&bx| bx != x) {
+            for bx in heads_in_row(base, by, around(x, cx, w - width), head).filter(|&bx| bx != x) {
                 look(bx, by, &mut found);
             }
         }
     }
-    if found.len() > MAX_MATCHES_PER_PROBE || width < 2 {
+    if found.len() > MAX_MATCHES_PER_PROBE {
         found.clear();
     }
     found
+}
+
+/// The rows `ys` of `view` whose pixels from `x` on start with `head`.
+fn heads_in_column<'a>(
+    view: &FrameView<'a>,
+    x: u32,
+    ys: RangeInclusive<u32>,
+    head: &'a [u8],
+) -> impl Iterator<Item = u32> + 'a {
+    let (data, stride) = (view.data(), view.stride());
+    ys.filter(move |&y| {
+        let at = y as usize * stride + x as usize * 4;
+        data.get(at..at + head.len()) == Some(head)
+    })
+}
+
+/// The columns `xs` of row `y` of `view` from which its pixels start with `head`.
+fn heads_in_row<'a>(
+    view: &FrameView<'a>,
+    y: u32,
+    xs: impl Iterator<Item = u32> + 'a,
+    head: &'a [u8],
+) -> impl Iterator<Item = u32> + 'a {
+    let row = view.row(y);
+    xs.filter(move |&x| row.get(x as usize * 4..x as usize * 4 + head.len()) == Some(head))
 }
 
 /// True when row `i` of `block` in `new` equals `base` at that row moved by `vector`.

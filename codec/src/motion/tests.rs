@@ -403,3 +403,40 @@ fn the_main_vector_goes_first_and_takes_the_blocks_it_shares() {
         );
     }
 }
+
+#[test]
+fn a_fast_drag_followed_off_the_frame_searches_nowhere() {
+    // Last frame's drag, continued, would take a probe near the top or left edge off the
+    // frame: that search is empty, not a panic or a wrapped range.
+    let noise = |seed: u64| {
+        let mut frame = Frame::filled(320, 200, [0, 0, 0, 255]).unwrap();
+        let mut state = seed;
+        for byte in frame.data_mut() {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            *byte = (state >> 56) as u8;
+        }
+        frame
+    };
+    let (base, new) = (noise(5), noise(6));
+    for (at, previous) in [
+        ((64, 4), (3, -60)),
+        ((4, 100), (-60, 2)),
+        ((64, 190), (5, 60)),
+    ] {
+        let mut searches = DRAG_PROBES;
+        let found = probe(
+            &base.view(),
+            &new.view(),
+            (at.0, at.1, 32),
+            &[previous],
+            &mut searches,
+        );
+        assert!(
+            found.is_empty(),
+            "probe at {at:?} after {previous:?}: {found:?}"
+        );
+        assert_eq!(searches, DRAG_PROBES - 2, "both drag searches ran");
+    }
+}
