@@ -362,7 +362,7 @@ fn probe(
         return Vec::new();
     };
     let (w, h) = (base.width(), base.height());
-    // Each search stops as soon as the probe is known to be ambiguous.
+    // Once the probe is known to be ambiguous, no place is compared whole any more.
     let mut found = Vec::new();
     let look = |bx: u32, by: u32, found: &mut Vec<Vector>| {
         if found.len() <= MAX_MATCHES_PER_PROBE

@@ -65,8 +65,8 @@ const HASH_LOG: u32 = 20;
 pub struct PaletteConfig {
     /// zstd level (1 fastest .. 19). The default, 12, tries up to 64 earlier candidates for
     /// each match where level 9 tried 16 (level 3 one per hash), and looks for longer
-    /// matches, so a glyph finds its own earlier copy among many similar ones. `meekijk bench` 1080p, level 9 → 12 (session
-    /// 13): terminal-scroll 168.0 → 160.2 kbit/s, typing 122.3 → 116.2, switch 216.3 →
+    /// matches, so a glyph finds its own earlier copy among many similar ones.
+    /// `meekijk bench` 1080p, level 9 → 12 (session 13): terminal-scroll 168.0 → 160.2 kbit/s, typing 122.3 → 116.2, switch 216.3 →
     /// 203.9, the real `docs-wheel-scroll` 230.3 → 226.5, at the same host time (a new
     /// full screen of text, `switch` frame 60: median of five 56 ms either way). Level 16's
     /// optimal parser saves 2–9 % more but takes twice as long on such a screen (78 ms
