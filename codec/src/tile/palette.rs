@@ -66,11 +66,12 @@ pub struct PaletteConfig {
     /// zstd level (1 fastest .. 19). The default, 12, tries up to 64 earlier candidates for
     /// each match where level 9 tried 16 (level 3 one per hash), and looks for longer
     /// matches, so a glyph finds its own earlier copy among many similar ones.
-    /// `meekijk bench` 1080p, level 9 → 12 (session 13): terminal-scroll 168.0 → 160.2 kbit/s, typing 122.3 → 116.2, switch 216.3 →
-    /// 203.9, the real `docs-wheel-scroll` 230.3 → 226.5, at the same host time (a new
-    /// full screen of text, `switch` frame 60: median of five 56 ms either way). Level 16's
-    /// optimal parser saves 2–9 % more but takes twice as long on such a screen (78 ms
-    /// against 30 in one run), level 19 seven times.
+    /// `meekijk bench` 1080p, level 9 → 12 (session 13): terminal-scroll 168.0 → 160.2
+    /// kbit/s, typing 122.3 → 116.2, switch 216.3 → 203.9, the real `docs-wheel-scroll`
+    /// 230.3 → 226.5, at the same host time (a new full screen of text, `switch` frame 60:
+    /// median of five 56 ms either way). Level 16's optimal parser saves 2–9 % more but
+    /// takes twice as long on such a screen (78 ms against 30 in one run), level 19 seven
+    /// times.
     pub level: i32,
     /// log2 of the zstd window: how far back in the session an op may refer (at most 23).
     pub window_log: u32,
