@@ -32,6 +32,19 @@ const DRAG_RANGE: u32 = 16;
 /// (2 × [`DRAG_RANGE`] + 1)² places): enough votes for a window, a bounded cost when nothing
 /// moved (video, typing).
 const DRAG_PROBES: usize = 48;
+/// How far a window may be dragged between two frames to be found without last frame's
+/// vector to follow (at 30 fps, 1,920 px/s: a drag that starts fast, or goes on after a
+/// frame it was missed in), searched only in frames where nothing else was found.
+/// Measured on a real drag (openbox, xterm, 17 px a step): the 12 probes took 0.5 ms at
+/// 128 px, 0.2 ms at 64, reading the rows around them; a video pays it every frame.
+const WIDE_RANGE: u32 = 64;
+/// Probes per frame that search as far as [`WIDE_RANGE`]: the middle probe of a column,
+/// spread over the columns. On that drag the wide search found its first step with 12,
+/// not with 6 (each compares (2 × [`WIDE_RANGE`] + 1)² places, one load each).
+const WIDE_PROBES: usize = 12;
+/// Changed blocks a frame needs for the wide search: a moved window changes its old and new
+/// place; a pointer, a caret or a few typed letters are not worth it.
+const WIDE_MIN_BLOCKS: usize = 32;
 /// A probe matching more places than this (blank lines, repeated rows) does not vote.
 const MAX_MATCHES_PER_PROBE: usize = 4;
 /// Voted candidates tried per frame, besides last frame's vectors.
@@ -69,6 +82,11 @@ impl Motion {
         new: &FrameView<'_>,
         dirty: &mut DirtyMap,
     ) -> Moves {
+        // A frame without changes (the screen redrawn slower than it is captured) leaves a
+        // drag or scroll going on, and last frame's vectors stay the ones to try first.
+        if dirty.is_clean() {
+            return Moves::default();
+        }
         let mut candidates = self.candidates(base, new, dirty);
         let mut masks = assign(base, new, dirty, &candidates);
         most_first(base, new, dirty, &mut candidates, &mut masks);
@@ -160,19 +178,41 @@ impl Motion {
             .collect();
         let step = columns.len().div_ceil(PROBE_COLUMNS).max(1);
         let mut drag_searches = DRAG_PROBES;
+        // The probe in the middle of each column's changed blocks: inside a moved window
+        // more often than at the edges of what changed, which a drag uncovers.
+        let mut middles = Vec::new();
         for &col in columns.iter().step_by(step) {
             let rows: Vec<u32> = (0..dirty.rows())
                 .filter(|&r| dirty.is_dirty(col, r))
                 .collect();
             let picks = [0, rows.len() / 2, rows.len() - 1];
-            for &i in picks.iter().take(PROBES_PER_COLUMN) {
+            for (k, &i) in picks.iter().take(PROBES_PER_COLUMN).enumerate() {
                 let block = dirty.block_rect(col, rows[i]);
-                if let Some(y) = distinctive_row(new, block) {
-                    let probe_at = (block.x, y, block.width);
-                    let found = probe(base, new, probe_at, &self.previous, &mut drag_searches);
-                    for vector in found {
-                        *votes.entry(vector).or_default() += 1;
-                    }
+                let Some(probe_at) = distinctive_row(new, block).map(|y| (block.x, y, block.width))
+                else {
+                    continue;
+                };
+                let Some(p) = Probe::new(new, probe_at) else {
+                    continue;
+                };
+                for vector in probe(base, &p, &self.previous, &mut drag_searches) {
+                    *votes.entry(vector).or_default() += 1;
+                }
+                if k == 1 {
+                    middles.push(p);
+                }
+            }
+        }
+        // A drag that starts faster than a search around the window reaches has no vector
+        // from last frame to follow: a few probes look further.
+        let none_voted = votes.values().all(|&n| n < 2);
+        if none_voted && self.previous.is_empty() && dirty.count() >= WIDE_MIN_BLOCKS {
+            let step = middles.len().div_ceil(WIDE_PROBES).max(1);
+            for p in middles.iter().step_by(step) {
+                let mut found = Vec::new();
+                p.look_around(base, (0, 0), WIDE_RANGE, &mut found);
+                for vector in unambiguous(found) {
+                    *votes.entry(vector).or_default() += 1;
                 }
             }
         }
@@ -343,73 +383,145 @@ fn distinctive_row(view: &FrameView<'_>, block: Rect) -> Option<u32> {
         })
 }
 
-/// Offsets under which the probe of `new` (the segment at (`x`, `y`) and the one above it)
-/// appears in `base`: along its column (within half the height), along its row (within half
-/// the width), or else anywhere within [`DRAG_RANGE`] of it or of where one of the `previous`
-/// vectors takes it (a dragged window moves both ways at once; while `drag_searches`
-/// lasts); empty when it appears too often to say anything.
+/// A distinctive row segment of the new frame, at (`x`, `y`), `width` pixels, and the one
+/// above it: where it appears in the base frame says where its block came from.
+struct Probe<'a> {
+    x: u32,
+    y: u32,
+    width: u32,
+    seg: &'a [u8],
+    above: &'a [u8],
+    /// Two pixels of the segment across its first edge, `head_at` pixels from its left:
+    /// places are compared on these first (one load each), whole only where they match.
+    /// An edge, not the start: a segment often starts on background, found everywhere.
+    head: u64,
+    head_at: u32,
+}
+
+impl<'a> Probe<'a> {
+    /// The probe at (`x`, `y`) (not the first row); `None` when narrower than two pixels.
+    fn new(new: &FrameView<'a>, (x, y, width): (u32, u32, u32)) -> Option<Self> {
+        let seg = segment(new, x, y, width);
+        let pixel = |i: usize| seg.get(i * 4..i * 4 + 4);
+        let edge = (1..width as usize)
+            .find(|&i| pixel(i) != pixel(i - 1))
+            .unwrap_or(1);
+        Some(Self {
+            x,
+            y,
+            width,
+            seg,
+            above: segment(new, x, y - 1, width),
+            head: head_at(seg, (edge - 1) * 4)?,
+            head_at: edge as u32 - 1,
+        })
+    }
+
+    /// The places `xs` of row `y` of `base` where the probe may start: its head is there.
+    fn starts_in_row(&self, base: &FrameView<'_>, y: u32, xs: RangeInclusive<u32>) -> Vec<u32> {
+        let k = self.head_at;
+        heads_in_row(base, y, xs.start() + k..=xs.end() + k, self.head)
+            .map(|x| x - k)
+            .collect()
+    }
+
+    /// Records the offset to (`bx`, `by`) when the probe's rows are there in `base`; once
+    /// the probe is known to be ambiguous, nothing is compared whole any more.
+    fn look(&self, base: &FrameView<'_>, bx: u32, by: u32, found: &mut Vec<Vector>) {
+        if found.len() <= MAX_MATCHES_PER_PROBE
+            && segment(base, bx, by, self.width) == self.seg
+            && segment(base, bx, by - 1, self.width) == self.above
+        {
+            found.push((bx as i32 - self.x as i32, by as i32 - self.y as i32));
+        }
+    }
+
+    /// Looks at the places within `reach` of where `centre` takes the probe, but in its own
+    /// row and column (searched along before).
+    fn look_around(
+        &self,
+        base: &FrameView<'_>,
+        (cx, cy): Vector,
+        reach: u32,
+        found: &mut Vec<Vector>,
+    ) {
+        let (w, h) = (base.width(), base.height());
+        // The places within `reach` of `at` moved by `centre`, up to `last`; none when they
+        // are all off the frame (a fast drag near its edge).
+        let around = |at: u32, centre: i32, last: u32| {
+            let at = i64::from(at) + i64::from(centre);
+            let reach = i64::from(reach);
+            let (lo, hi) = ((at - reach).max(0), (at + reach).min(i64::from(last)));
+            (lo <= hi).then_some(lo as u32..=hi as u32)
+        };
+        let ys = around(self.y, cy, h - 1);
+        let (Some(ys), Some(xs)) = (ys, around(self.x, cx, w - self.width)) else {
+            return;
+        };
+        for by in ys.filter(|&by| by != self.y && by > 0) {
+            for bx in self.starts_in_row(base, by, xs.clone()) {
+                if bx != self.x {
+                    self.look(base, bx, by, found);
+                }
+            }
+        }
+    }
+}
+
+/// The offsets a probe found, or none when it appeared too often to say anything.
+fn unambiguous(mut found: Vec<Vector>) -> Vec<Vector> {
+    if found.len() > MAX_MATCHES_PER_PROBE {
+        found.clear();
+    }
+    found
+}
+
+/// Offsets under which `probe` appears in `base`: along its column (within half the
+/// height), along its row (within half the width), or else anywhere within [`DRAG_RANGE`]
+/// of it or of where one of the `previous` vectors takes it (a dragged window moves both
+/// ways at once; while `drag_searches` lasts).
 fn probe(
     base: &FrameView<'_>,
-    new: &FrameView<'_>,
-    (x, y, width): (u32, u32, u32),
+    probe: &Probe<'_>,
     previous: &[Vector],
     drag_searches: &mut usize,
 ) -> Vec<Vector> {
-    let (seg, above) = (segment(new, x, y, width), segment(new, x, y - 1, width));
-    // Places are compared on the probe's first two pixels first (one load each), whole only
-    // where those match.
-    let Some(head) = seg.get(..8) else {
-        return Vec::new();
-    };
+    let (x, y) = (probe.x, probe.y);
     let (w, h) = (base.width(), base.height());
-    // Once the probe is known to be ambiguous, no place is compared whole any more.
     let mut found = Vec::new();
-    let look = |bx: u32, by: u32, found: &mut Vec<Vector>| {
-        if found.len() <= MAX_MATCHES_PER_PROBE
-            && segment(base, bx, by, width) == seg
-            && segment(base, bx, by - 1, width) == above
-        {
-            found.push((bx as i32 - x as i32, by as i32 - y as i32));
-        }
-    };
     let (y0, y1) = (y.saturating_sub(h / 2).max(1), (y + h / 2).min(h - 1));
-    for by in heads_in_column(base, x, y0..=y1, head).filter(|&by| by != y) {
-        look(x, by, &mut found);
+    let head_x = x + probe.head_at;
+    for by in heads_in_column(base, head_x, y0..=y1, probe.head).filter(|&by| by != y) {
+        probe.look(base, x, by, &mut found);
     }
     // Only a probe that did not scroll vertically looks along its row, and only one that
     // did not scroll at all looks around for a drag (so many per frame).
     if found.is_empty() {
-        let (x0, x1) = (x.saturating_sub(w / 2), (x + w / 2).min(w - width));
-        for bx in heads_in_row(base, y, x0..=x1, head).filter(|&bx| bx != x) {
-            look(bx, y, &mut found);
+        let (x0, x1) = (x.saturating_sub(w / 2), (x + w / 2).min(w - probe.width));
+        for bx in probe.starts_in_row(base, y, x0..=x1) {
+            if bx != x {
+                probe.look(base, bx, y, &mut found);
+            }
         }
     }
     // Around where the probe was, then where a drag going on as fast as last frame's took
     // it (sideways at least: a vertical vector is a scroll, searched along the column).
     let previous_drags = previous.iter().copied().filter(|&(dx, _)| dx != 0);
-    for (cx, cy) in std::iter::once((0, 0)).chain(previous_drags) {
+    for centre in std::iter::once((0, 0)).chain(previous_drags) {
         if !found.is_empty() || *drag_searches == 0 {
             break;
         }
         *drag_searches -= 1;
-        // The places within DRAG_RANGE of `at` moved by `centre`, up to `last`.
-        let around = |at: u32, centre: i32, last: u32| {
-            let at = i64::from(at) + i64::from(centre);
-            let reach = i64::from(DRAG_RANGE);
-            let (lo, hi) = ((at - reach).max(0), (at + reach).min(i64::from(last)));
-            // None when they are all off the frame (a fast drag near its edge).
-            (lo..=hi).map(|v| v as u32)
-        };
-        for by in around(y, cy, h - 1).filter(|&by| by != y && by > 0) {
-            for bx in heads_in_row(base, by, around(x, cx, w - width), head).filter(|&bx| bx != x) {
-                look(bx, by, &mut found);
-            }
-        }
+        probe.look_around(base, centre, DRAG_RANGE, &mut found);
     }
-    if found.len() > MAX_MATCHES_PER_PROBE {
-        found.clear();
-    }
-    found
+    unambiguous(found)
+}
+
+/// The two pixels of `bytes` from byte `at` on, as one number: a place is compared with a
+/// load. `None` past the end.
+fn head_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let pair: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_ne_bytes(pair))
 }
 
 /// The rows `ys` of `view` whose pixels from `x` on start with `head`.
@@ -417,24 +529,21 @@ fn heads_in_column<'a>(
     view: &FrameView<'a>,
     x: u32,
     ys: RangeInclusive<u32>,
-    head: &'a [u8],
+    head: u64,
 ) -> impl Iterator<Item = u32> + 'a {
     let (data, stride) = (view.data(), view.stride());
-    ys.filter(move |&y| {
-        let at = y as usize * stride + x as usize * 4;
-        data.get(at..at + head.len()) == Some(head)
-    })
+    ys.filter(move |&y| head_at(data, y as usize * stride + x as usize * 4) == Some(head))
 }
 
 /// The columns `xs` of row `y` of `view` from which its pixels start with `head`.
 fn heads_in_row<'a>(
     view: &FrameView<'a>,
     y: u32,
-    xs: impl Iterator<Item = u32> + 'a,
-    head: &'a [u8],
+    xs: RangeInclusive<u32>,
+    head: u64,
 ) -> impl Iterator<Item = u32> + 'a {
     let row = view.row(y);
-    xs.filter(move |&x| row.get(x as usize * 4..x as usize * 4 + head.len()) == Some(head))
+    xs.filter(move |&x| head_at(row, x as usize * 4) == Some(head))
 }
 
 /// True when row `i` of `block` in `new` equals `base` at that row moved by `vector`.

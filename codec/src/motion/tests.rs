@@ -303,6 +303,56 @@ fn a_window_thrown_across_the_screen_is_followed_as_it_speeds_up() {
 }
 
 #[test]
+fn a_drag_is_followed_across_frames_where_nothing_changed() {
+    // Captured faster than the window manager redraws, a drag shows the window still on
+    // every other frame. Its next step, faster than a search around the window reaches, is
+    // found only around where the last step would take it: no frame in between forgets it.
+    let window = page(400, 300, 11);
+    let background = page(1600, 900, 3);
+    let at = |x, y| placed(&background, &window, x, y);
+    let mut motion = Motion::default();
+    let (first, still, second) = (at(200, 400), at(210, 394), at(234, 388));
+    let (_, before, after, _) = detect_and_check(&mut motion, &first, &still);
+    assert!(
+        after.count() * 4 < before.count(),
+        "the first step is found"
+    );
+    let (ops, _, _, _) = detect_and_check(&mut motion, &still, &still);
+    assert!(ops.is_empty());
+    let (ops, before, after, _) = detect_and_check(&mut motion, &still, &second);
+    assert!(
+        after.count() * 4 < before.count(),
+        "moved by (24, -6) after a still frame: {} of {} still dirty, {ops:?}",
+        after.count(),
+        before.count()
+    );
+}
+
+#[test]
+fn a_window_thrown_from_a_standstill_is_found_on_its_first_step() {
+    // A flick: the window's first step is already far beyond the search around it (1,800
+    // px/s at 30 fps), with no vector from last frame to follow; steps the other way too.
+    let window = page(400, 300, 11);
+    let background = page(1600, 900, 3);
+    let at = |x, y| placed(&background, &window, x, y);
+    for (dx, dy) in [(60, -40), (-64, 30), (0, 90), (-45, -45)] {
+        let (x, y) = (600u32, 300u32);
+        let (base, new) = (
+            at(x, y),
+            at(x.wrapping_add_signed(dx), y.wrapping_add_signed(dy)),
+        );
+        let mut motion = Motion::default();
+        let (ops, before, after, _) = detect_and_check(&mut motion, &base, &new);
+        assert!(
+            after.count() * 4 < before.count(),
+            "thrown by ({dx}, {dy}): {} of {} still dirty, {ops:?}",
+            after.count(),
+            before.count()
+        );
+    }
+}
+
+#[test]
 fn a_dragged_window_leaves_only_the_slivers_it_uncovers() {
     // A window with a plain margin over a busy wallpaper, dragged by (13, -3): the blocks
     // along its edges hold wallpaper that did not move, a sliver it uncovered, and margin
@@ -426,13 +476,9 @@ fn a_fast_drag_followed_off_the_frame_searches_nowhere() {
         ((64, 190), (5, 60)),
     ] {
         let mut searches = DRAG_PROBES;
-        let found = probe(
-            &base.view(),
-            &new.view(),
-            (at.0, at.1, 32),
-            &[previous],
-            &mut searches,
-        );
+        let new = new.view();
+        let at_probe = Probe::new(&new, (at.0, at.1, 32)).unwrap();
+        let found = probe(&base.view(), &at_probe, &[previous], &mut searches);
         assert!(
             found.is_empty(),
             "probe at {at:?} after {previous:?}: {found:?}"
