@@ -231,3 +231,52 @@ fn a_fading_gradient_goes_hot_while_it_changes_and_near_lossless_once_still() {
     assert!(db >= 45.0, "the still slide at {db:.1} dB");
     assert!(host.encode(&frame.view()).unwrap().is_empty());
 }
+
+#[test]
+fn a_window_dragged_over_the_wallpaper_uncovers_it_near_lossless_for_a_fraction_of_lossless() {
+    let window = Rect::new(160, 160, 512, 350);
+    let (mut host, mut viewer) = started(&desktop(window));
+    let smooth = host.config().av1.smooth.quantizer;
+    // Dragged up and to the right: the wallpaper comes out in strips a few pixels wide
+    // along its left and bottom edges while the window itself is copied.
+    let moved = Rect::new(window.x + 10, window.y - 6, window.width, window.height);
+    let frame = desktop(moved);
+    let update = host.encode(&frame.view()).unwrap();
+    viewer.apply(&update).unwrap();
+
+    assert_eq!(region_psnr(&frame, &viewer, moved), 99.0, "text went lossy");
+    let uncovered = [
+        Rect::new(window.x, window.y, 10, window.height),
+        Rect::new(window.x, moved.bottom() as u32, window.width, 6),
+    ];
+    for strip in uncovered {
+        let db = region_psnr(&frame, &viewer, strip);
+        assert!(db >= 45.0, "uncovered {strip:?} at {db:.1} dB");
+    }
+    let strips: Vec<(Rect, usize)> = update
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Av1 {
+                rect,
+                quality,
+                data,
+            } if *quality == smooth => Some((*rect, data.len())),
+            _ => None,
+        })
+        .collect();
+    let area: u64 = strips.iter().map(|(rect, _)| rect.area()).sum();
+    let uncovered_area: u64 = uncovered.iter().map(Rect::area).sum();
+    assert!(
+        area * 10 >= uncovered_area * 9,
+        "{area} of {uncovered_area} uncovered pixels went to AV1: {:?}",
+        update.ops
+    );
+    let bytes: usize = strips.iter().map(|(_, len)| len).sum();
+    let rects: Vec<Rect> = strips.iter().map(|(rect, _)| *rect).collect();
+    let lossless = lossless_bytes(&frame, &rects);
+    assert!(
+        bytes * 2 < lossless,
+        "{bytes} bytes of AV1 for strips that cost {lossless} bytes losslessly"
+    );
+}

@@ -105,7 +105,8 @@ impl HostEncoder {
     /// Plans the set blocks of `mask` and the `parts` of blocks. Strips side by side in a
     /// row of blocks are coded as one rect when it is lossless ([`planner::join_runs`]).
     /// Large smooth gradients go to AV1: at the smooth preset where they were still before
-    /// (or on a `keyframe`), else like any changing natural content, at `quality`.
+    /// (or on a `keyframe`), else like any changing natural content, at `quality`; parts
+    /// that are gradients (wallpaper a moved window uncovers) at the smooth preset.
     pub(super) fn plan_mask(
         &self,
         frame: &FrameView<'_>,
@@ -125,6 +126,18 @@ impl HostEncoder {
             quality,
         };
         let mask = &rest;
+        // Uncovered wallpaper goes to AV1 at the smooth preset at once, as still gradients
+        // do: it was still before the window went over it, and coded losslessly a strip of
+        // it costs several times as much.
+        let mut other_parts = Vec::new();
+        for &part in parts {
+            if gradient::is_gradient_part(frame, part)? {
+                plan.gradients.push(part);
+            } else {
+                other_parts.push(part);
+            }
+        }
+        let parts = &other_parts;
         // (rect, whole blocks of `mask`): the planned rects, then the parts.
         let planned: Vec<(Rect, bool)> = planner::merge(mask, planner::MAX_RECT_BLOCKS)
             .into_iter()
