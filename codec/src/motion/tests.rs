@@ -53,6 +53,23 @@ fn placed(background: &Frame, window: &Frame, x: u32, y: u32) -> Frame {
     frame
 }
 
+/// A 400×300 window of text with its top-left corner at (`x`, `y`) on a 1600×900 page.
+fn window_at(x: u32, y: u32) -> Frame {
+    placed(&page(1600, 900, 3), &page(400, 300, 11), x, y)
+}
+
+/// Runs detection from `base` to `new` and checks that at least three quarters of the
+/// changed blocks were cleared (copied, whole or in parts).
+fn assert_moved(motion: &mut Motion, base: &Frame, new: &Frame, what: &str) {
+    let (ops, before, after, _) = detect_and_check(motion, base, new);
+    assert!(
+        after.count() * 4 < before.count(),
+        "{what}: {} of {} still dirty, {ops:?}",
+        after.count(),
+        before.count()
+    );
+}
+
 /// Runs detection, applies the copies to `base` as a viewer would and paints the residual
 /// rows from `new` as the encoder would, and checks every block that was cleared from the
 /// dirty map now equals `new`. Returns the copies, the dirty map before and after, and the
@@ -261,13 +278,8 @@ fn a_window_dragged_in_any_direction_over_a_busy_background_is_found() {
         let (x, y) = (301, 203);
         let base = at(x, y);
         let new = at(x.saturating_add_signed(dx), y.saturating_add_signed(dy));
-        let (_, before, after, _) = detect_and_check(&mut Motion::default(), &base, &new);
-        assert!(
-            after.count() * 4 < before.count(),
-            "moved by ({dx}, {dy}): {} of {} still dirty",
-            after.count(),
-            before.count()
-        );
+        let what = format!("moved by ({dx}, {dy})");
+        assert_moved(&mut Motion::default(), &base, &new, &what);
     }
 }
 
@@ -275,12 +287,9 @@ fn a_window_dragged_in_any_direction_over_a_busy_background_is_found() {
 fn a_window_thrown_across_the_screen_is_followed_as_it_speeds_up() {
     // A hand starts a drag slowly and speeds up: each step here is up to 16 px faster than
     // the one before, the last ones far beyond what a search around the window reaches.
-    let window = page(400, 300, 11);
-    let background = page(1600, 900, 3);
-    let at = |x, y| placed(&background, &window, x, y);
     let mut motion = Motion::default();
     let (mut x, mut y) = (40, 500);
-    let mut base = at(x, y);
+    let mut base = window_at(x, y);
     for (dx, dy) in [
         (6, -2),
         (20, -9),
@@ -290,14 +299,8 @@ fn a_window_thrown_across_the_screen_is_followed_as_it_speeds_up() {
         (60, -37),
     ] {
         (x, y) = (x + dx, y.wrapping_add_signed(dy));
-        let new = at(x, y);
-        let (ops, before, after, _) = detect_and_check(&mut motion, &base, &new);
-        assert!(
-            after.count() * 4 < before.count(),
-            "moved by ({dx}, {dy}): {} of {} still dirty, {ops:?}",
-            after.count(),
-            before.count()
-        );
+        let new = window_at(x, y);
+        assert_moved(&mut motion, &base, &new, &format!("moved by ({dx}, {dy})"));
         base = new;
     }
 }
@@ -307,24 +310,20 @@ fn a_drag_is_followed_across_frames_where_nothing_changed() {
     // Captured faster than the window manager redraws, a drag shows the window still on
     // every other frame. Its next step, faster than a search around the window reaches, is
     // found only around where the last step would take it: no frame in between forgets it.
-    let window = page(400, 300, 11);
-    let background = page(1600, 900, 3);
-    let at = |x, y| placed(&background, &window, x, y);
     let mut motion = Motion::default();
-    let (first, still, second) = (at(200, 400), at(210, 394), at(234, 388));
-    let (_, before, after, _) = detect_and_check(&mut motion, &first, &still);
-    assert!(
-        after.count() * 4 < before.count(),
-        "the first step is found"
+    let (first, still, second) = (
+        window_at(200, 400),
+        window_at(210, 394),
+        window_at(234, 388),
     );
+    assert_moved(&mut motion, &first, &still, "the first step, by (10, -6)");
     let (ops, _, _, _) = detect_and_check(&mut motion, &still, &still);
     assert!(ops.is_empty());
-    let (ops, before, after, _) = detect_and_check(&mut motion, &still, &second);
-    assert!(
-        after.count() * 4 < before.count(),
-        "moved by (24, -6) after a still frame: {} of {} still dirty, {ops:?}",
-        after.count(),
-        before.count()
+    assert_moved(
+        &mut motion,
+        &still,
+        &second,
+        "by (24, -6) after a still frame",
     );
 }
 
@@ -332,23 +331,13 @@ fn a_drag_is_followed_across_frames_where_nothing_changed() {
 fn a_window_thrown_from_a_standstill_is_found_on_its_first_step() {
     // A flick: the window's first step is already far beyond the search around it (1,800
     // px/s at 30 fps), with no vector from last frame to follow; steps the other way too.
-    let window = page(400, 300, 11);
-    let background = page(1600, 900, 3);
-    let at = |x, y| placed(&background, &window, x, y);
     for (dx, dy) in [(60, -40), (-64, 30), (0, 90), (-45, -45)] {
-        let (x, y) = (600u32, 300u32);
-        let (base, new) = (
-            at(x, y),
-            at(x.wrapping_add_signed(dx), y.wrapping_add_signed(dy)),
+        let new = window_at(
+            600u32.wrapping_add_signed(dx),
+            300u32.wrapping_add_signed(dy),
         );
-        let mut motion = Motion::default();
-        let (ops, before, after, _) = detect_and_check(&mut motion, &base, &new);
-        assert!(
-            after.count() * 4 < before.count(),
-            "thrown by ({dx}, {dy}): {} of {} still dirty, {ops:?}",
-            after.count(),
-            before.count()
-        );
+        let what = format!("thrown by ({dx}, {dy})");
+        assert_moved(&mut Motion::default(), &window_at(600, 300), &new, &what);
     }
 }
 
