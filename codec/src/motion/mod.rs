@@ -418,11 +418,14 @@ impl<'a> Probe<'a> {
     }
 
     /// The places `xs` of row `y` of `base` where the probe may start: its head is there.
-    fn starts_in_row(&self, base: &FrameView<'_>, y: u32, xs: RangeInclusive<u32>) -> Vec<u32> {
+    fn starts_in_row<'b>(
+        &self,
+        base: &FrameView<'b>,
+        y: u32,
+        xs: RangeInclusive<u32>,
+    ) -> impl Iterator<Item = u32> + 'b {
         let k = self.head_at;
-        heads_in_row(base, y, xs.start() + k..=xs.end() + k, self.head)
-            .map(|x| x - k)
-            .collect()
+        heads_in_row(base, y, xs.start() + k..=xs.end() + k, self.head).map(move |x| x - k)
     }
 
     /// Records the offset to (`bx`, `by`) when the probe's rows are there in `base`; once
