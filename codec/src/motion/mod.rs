@@ -12,7 +12,6 @@
 //! A block no vector explains whole may still be explained in parts (see `split`): then only
 //! its rows in between are left to code.
 
-use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use crate::{planner, DirtyMap, FrameView, Op, Rect, BLOCK_SIZE};
@@ -172,7 +171,7 @@ impl Motion {
         new: &FrameView<'_>,
         dirty: &DirtyMap,
     ) -> Vec<Vector> {
-        let mut votes: HashMap<Vector, u32> = HashMap::new();
+        let mut votes = Votes::default();
         let columns: Vec<u32> = (0..dirty.cols())
             .filter(|&c| (0..dirty.rows()).filter(|&r| dirty.is_dirty(c, r)).count() >= 2)
             .collect();
@@ -195,9 +194,18 @@ impl Motion {
                 let Some(p) = Probe::new(new, probe_at) else {
                     continue;
                 };
-                for vector in probe(base, &p, &self.previous, &mut drag_searches) {
-                    *votes.entry(vector).or_default() += 1;
+                // A probe that last frame's vectors explain (a scroll or drag going on)
+                // needs no search: they are tried first anyway. One that a vector other
+                // probes found explains votes for it without searching.
+                if self.previous.iter().any(|&v| p.moved_by(base, v)) {
+                    continue;
                 }
+                let known = votes.confirmed().find(|&v| p.moved_by(base, v));
+                let found = known.map_or_else(
+                    || probe(base, &p, &self.previous, &mut drag_searches),
+                    |vector| vec![vector],
+                );
+                found.into_iter().for_each(|vector| votes.add(vector));
                 if k == 1 {
                     middles.push(p);
                 }
@@ -205,26 +213,49 @@ impl Motion {
         }
         // A drag that starts faster than a search around the window reaches has no vector
         // from last frame to follow: a few probes look further.
-        let none_voted = votes.values().all(|&n| n < 2);
+        let none_voted = votes.confirmed().next().is_none();
         if none_voted && self.previous.is_empty() && dirty.count() >= WIDE_MIN_BLOCKS {
             let step = middles.len().div_ceil(WIDE_PROBES).max(1);
             for p in middles.iter().step_by(step) {
                 let mut found = Vec::new();
                 p.look_around(base, (0, 0), WIDE_RANGE, &mut found);
                 for vector in unambiguous(found) {
-                    *votes.entry(vector).or_default() += 1;
+                    votes.add(vector);
                 }
             }
         }
-        let mut voted: Vec<(Vector, u32)> = votes.into_iter().filter(|&(_, n)| n >= 2).collect();
-        voted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut candidates = self.previous.clone();
-        for (vector, _) in voted.into_iter().take(MAX_VOTED) {
+        for vector in votes.best(MAX_VOTED) {
             if !candidates.contains(&vector) {
                 candidates.push(vector);
             }
         }
         candidates
+    }
+}
+
+/// The offsets probes found, with how many found each, in the order first found.
+#[derive(Debug, Default)]
+struct Votes(Vec<(Vector, u32)>);
+
+impl Votes {
+    fn add(&mut self, vector: Vector) {
+        match self.0.iter_mut().find(|(v, _)| *v == vector) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((vector, 1)),
+        }
+    }
+
+    /// The offsets at least two probes found: one probe alone may be a coincidence.
+    fn confirmed(&self) -> impl Iterator<Item = Vector> + '_ {
+        self.0.iter().filter(|&&(_, n)| n >= 2).map(|&(v, _)| v)
+    }
+
+    /// The `count` confirmed offsets found most often (ties: the smaller offset first).
+    fn best(mut self, count: usize) -> Vec<Vector> {
+        self.0.retain(|&(_, n)| n >= 2);
+        self.0.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        self.0.into_iter().take(count).map(|(v, _)| v).collect()
     }
 }
 
@@ -428,13 +459,30 @@ impl<'a> Probe<'a> {
         heads_in_row(base, y, xs.start() + k..=xs.end() + k, self.head).map(move |x| x - k)
     }
 
+    /// True when the probe's rows are at (`bx`, `by`) in `base` (not its first row; the
+    /// segment inside the frame).
+    fn is_at(&self, base: &FrameView<'_>, bx: u32, by: u32) -> bool {
+        segment(base, bx, by, self.width) == self.seg
+            && segment(base, bx, by - 1, self.width) == self.above
+    }
+
+    /// True when `vector` takes the probe to its rows in `base`.
+    fn moved_by(&self, base: &FrameView<'_>, (dx, dy): Vector) -> bool {
+        let (bx, by) = (
+            i64::from(self.x) + i64::from(dx),
+            i64::from(self.y) + i64::from(dy),
+        );
+        let fits = bx >= 0
+            && by >= 1
+            && bx + i64::from(self.width) <= i64::from(base.width())
+            && by < i64::from(base.height());
+        fits && self.is_at(base, bx as u32, by as u32)
+    }
+
     /// Records the offset to (`bx`, `by`) when the probe's rows are there in `base`; once
     /// the probe is known to be ambiguous, nothing is compared whole any more.
     fn look(&self, base: &FrameView<'_>, bx: u32, by: u32, found: &mut Vec<Vector>) {
-        if found.len() <= MAX_MATCHES_PER_PROBE
-            && segment(base, bx, by, self.width) == self.seg
-            && segment(base, bx, by - 1, self.width) == self.above
-        {
+        if found.len() <= MAX_MATCHES_PER_PROBE && self.is_at(base, bx, by) {
             found.push((bx as i32 - self.x as i32, by as i32 - self.y as i32));
         }
     }

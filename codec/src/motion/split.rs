@@ -190,7 +190,7 @@ fn row_runs(base: &FrameView<'_>, new: &FrameView<'_>, block: Rect, vector: Vect
 
 /// Leading and trailing columns of `block` in `new` that equal `base` moved by `vector`
 /// (none when the moved block leaves the frame): the shortest matching run over its rows,
-/// scanned row by row.
+/// scanned row by row, each row only as far as the runs of the rows above it reach.
 fn column_runs(
     base: &FrameView<'_>,
     new: &FrameView<'_>,
@@ -205,19 +205,25 @@ fn column_runs(
     {
         return (0, 0);
     }
-    let (mut lead, mut trail) = (block.width, block.width);
+    let (mut lead, mut trail) = (block.width as usize, block.width as usize);
     for y in 0..block.height {
-        let a = super::segment(new, block.x, block.y + y, block.width);
-        let b = super::segment(base, sx as u32, sy as u32 + y, block.width);
-        let same = |(p, q): &(&[u8], &[u8])| p == q;
-        let pixels = || a.chunks_exact(4).zip(b.chunks_exact(4));
-        lead = lead.min(pixels().take_while(same).count() as u32);
-        trail = trail.min(pixels().rev().take_while(same).count() as u32);
+        let a = pixels(super::segment(new, block.x, block.y + y, block.width));
+        let b = pixels(super::segment(base, sx as u32, sy as u32 + y, block.width));
+        let same = |(p, q): &(u32, u32)| p == q;
+        lead = a.clone().zip(b.clone()).take(lead).take_while(same).count();
+        trail = a.rev().zip(b.rev()).take(trail).take_while(same).count();
         if lead == 0 && trail == 0 {
             break;
         }
     }
-    (lead, trail)
+    (lead as u32, trail as u32)
+}
+
+/// The pixels of `bytes`, each as one number: compared with one instruction, not a call.
+fn pixels(bytes: &[u8]) -> impl DoubleEndedIterator<Item = u32> + ExactSizeIterator + Clone + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|p| u32::from_ne_bytes([p[0], p[1], p[2], p[3]]))
 }
 
 /// Lines a split with lines to code gives up at most to line up with its neighbours.
