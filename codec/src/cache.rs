@@ -2,10 +2,13 @@
 //!
 //! Host and viewer each keep one, and change it by the same rule in the same order, so they
 //! agree without messages: after an update, every grid block lying wholly inside a `Fill`,
-//! `Palette` or `Recall` op (exact pixels on both sides) or a near-lossless `Av1` op (see
-//! [`KEPT_AV1_QUANTIZER`]) is inserted under the next serial id, in raster order within the
-//! op; every cell of a `CacheHit` touches its entry; the least recently used entry goes when
-//! the cache is full; a keyframe empties the cache and restarts the ids.
+//! `Palette` or `Recall` op (exact pixels on both sides) or an `Av1` op is inserted under
+//! the next serial id, in raster order within the op; every cell of a `CacheHit` touches its
+//! entry; the least recently used entry goes when the cache is full; a keyframe empties the
+//! cache and restarts the ids. Blocks of coarse AV1 tiles (above [`KEPT_AV1_QUANTIZER`]) are
+//! kept apart in a quarter of the cache, their oldest going first when that is full: a
+//! playing video fills only that quarter, and a photo switched away from before it was
+//! refined comes back from there instead of being coded again.
 //!
 //! Ids rather than content keys go on the wire because ids inserted together are consecutive:
 //! a screen seen before comes back as a few rects of `first + row * stride + col` ids, a few
@@ -49,10 +52,11 @@ pub(crate) fn key_of(view: &FrameView<'_>) -> u64 {
     hasher.digest()
 }
 
-/// AV1 ops at this base quantizer or finer insert their whole blocks: near-lossless tiles
-/// (the refined preset, 15) are what a still photo ends as. Coarser ones (hot, 150) are
-/// replaced by refinement once still, and a video would push everything else out of the
-/// cache within seconds (a 960×540 video is ~500 blocks a frame).
+/// AV1 ops at this base quantizer or finer are kept with the exact blocks: near-lossless
+/// tiles (the refined preset, 15) are what a still photo ends as. Coarser ones (hot, 150)
+/// are replaced by refinement once still, and a video would push everything else out of the
+/// cache within seconds (a 960×540 video is ~500 blocks a frame): they are kept apart, in
+/// at most a quarter of the cache.
 pub const KEPT_AV1_QUANTIZER: u8 = 63;
 
 /// The key of `block` of a kept AV1 op over `rect` whose data hashes to `data_key`: both
@@ -182,11 +186,16 @@ pub(crate) fn named_parts(op: &Op) -> Option<Vec<Part>> {
 pub(crate) enum CacheEffect {
     /// `Op::CacheHit` and `Op::CachePart`: these entries become the most recently used.
     Touch(Vec<u32>),
-    /// `Fill` / `Palette` / `Recall` (`decoded: None`, keyed by their pixels) and kept `Av1`
-    /// ops (keyed by [`decoded_key`] of their data's xxh3-64): the whole blocks of `rect`
-    /// go in with their final pixels.
-    Insert { rect: Rect, decoded: Option<u64> },
-    /// Coarse AV1 tiles (see [`KEPT_AV1_QUANTIZER`]) and copies (they only move pixels).
+    /// `Fill` / `Palette` / `Recall` (`decoded: None`, keyed by their pixels) and `Av1` ops
+    /// (keyed by [`decoded_key`] of their data's xxh3-64): the whole blocks of `rect` go in
+    /// with their final pixels, among the coarse entries when `coarse` (an AV1 tile above
+    /// [`KEPT_AV1_QUANTIZER`]).
+    Insert {
+        rect: Rect,
+        decoded: Option<u64>,
+        coarse: bool,
+    },
+    /// Copies: they only move pixels.
     None,
 }
 
@@ -205,26 +214,30 @@ pub(crate) fn effect(op: &Op) -> CacheEffect {
             CacheEffect::Insert {
                 rect: *rect,
                 decoded: None,
+                coarse: false,
             }
         }
         Op::Av1 {
             rect,
             quality,
             data,
-        } if *quality <= KEPT_AV1_QUANTIZER => CacheEffect::Insert {
+        } => CacheEffect::Insert {
             rect: *rect,
             decoded: Some(xxh3_64(data)),
+            coarse: *quality > KEPT_AV1_QUANTIZER,
         },
-        Op::Av1 { .. } | Op::CopyRect { .. } => CacheEffect::None,
+        Op::CopyRect { .. } => CacheEffect::None,
     }
 }
 
-/// What the host keeps of an entry: the source pixels it stands for, and whether the viewer
-/// holds exactly those (false: as an AV1 tile of them decoded).
+/// What the host keeps of an entry: the source pixels it stands for, whether the viewer
+/// holds exactly those (false: as an AV1 tile of them decoded), and whether that tile was
+/// coarse (a hit on it is refined later, as the tile would have been).
 #[derive(Debug)]
 pub(crate) struct Held {
     pub(crate) pixels: Frame,
     pub(crate) exact: bool,
+    pub(crate) coarse: bool,
 }
 
 #[derive(Debug)]
@@ -235,11 +248,14 @@ struct Entry<V> {
     /// itself but for kept AV1 blocks).
     found_by: u64,
     age: u64,
+    /// From a coarse AV1 tile: one of the at most `coarse_capacity`.
+    coarse: bool,
     value: V,
 }
 
 /// A bounded LRU of entries by serial id, each with its content key and a `V` (the pixels on
-/// the viewer, [`Held`] on the host). Several entries may hold the same key.
+/// the viewer, [`Held`] on the host). Several entries may hold the same key. Coarse entries
+/// are at most a quarter of them: one more evicts the least recently used coarse entry.
 #[derive(Debug)]
 pub(crate) struct TileCache<V> {
     capacity: usize,
@@ -248,6 +264,8 @@ pub(crate) struct TileCache<V> {
     newest: HashMap<u64, u32>,
     /// Use tick → id, oldest first.
     by_age: BTreeMap<u64, u32>,
+    /// The same for the coarse entries alone.
+    coarse_by_age: BTreeMap<u64, u32>,
     tick: u64,
     next_id: u32,
 }
@@ -259,9 +277,15 @@ impl<V> TileCache<V> {
             entries: HashMap::new(),
             newest: HashMap::new(),
             by_age: BTreeMap::new(),
+            coarse_by_age: BTreeMap::new(),
             tick: 0,
             next_id: 0,
         }
+    }
+
+    /// Coarse entries it keeps at most.
+    fn coarse_capacity(&self) -> usize {
+        self.capacity / 4
     }
 
     /// Entries it keeps at most.
@@ -298,29 +322,44 @@ impl<V> TileCache<V> {
             return false;
         };
         self.by_age.remove(&entry.age);
-        entry.age = self.tick;
         self.by_age.insert(self.tick, id);
+        if entry.coarse {
+            self.coarse_by_age.remove(&entry.age);
+            self.coarse_by_age.insert(self.tick, id);
+        }
+        entry.age = self.tick;
         true
     }
 
     /// Inserts `value` with content `key` under the next id, evicting the least recently used
     /// entry when full. Returns the id; `None` when the cache is off or out of ids.
+    #[cfg(test)]
     pub(crate) fn insert(&mut self, key: u64, value: V) -> Option<u32> {
-        self.insert_found_by(key, key, value)
+        self.insert_found_by(key, key, false, value)
     }
 
     /// As [`insert`](Self::insert), for an entry the host finds by another key than the one
-    /// both sides agree on (a kept AV1 block, by its source pixels).
-    pub(crate) fn insert_found_by(&mut self, key: u64, found_by: u64, value: V) -> Option<u32> {
-        if self.capacity == 0 || self.next_id == LAST_ID {
+    /// both sides agree on (an AV1 block, by its source pixels), among the coarse entries
+    /// when `coarse`.
+    pub(crate) fn insert_found_by(
+        &mut self,
+        key: u64,
+        found_by: u64,
+        coarse: bool,
+        value: V,
+    ) -> Option<u32> {
+        if self.capacity == 0 || self.next_id == LAST_ID || (coarse && self.coarse_capacity() == 0)
+        {
             return None;
+        }
+        if coarse && self.coarse_by_age.len() >= self.coarse_capacity() {
+            if let Some((_, old)) = self.coarse_by_age.pop_first() {
+                self.evict(old);
+            }
         }
         if self.entries.len() >= self.capacity {
             if let Some((_, old)) = self.by_age.pop_first() {
-                let evicted = self.entries.remove(&old).map(|e| e.found_by);
-                if let Some(key) = evicted.filter(|k| self.newest.get(k) == Some(&old)) {
-                    self.newest.remove(&key);
-                }
+                self.evict(old);
             }
         }
         let id = self.next_id;
@@ -333,12 +372,28 @@ impl<V> TileCache<V> {
                 key,
                 found_by,
                 age,
+                coarse,
                 value,
             },
         );
         self.by_age.insert(age, id);
+        if coarse {
+            self.coarse_by_age.insert(age, id);
+        }
         self.newest.insert(found_by, id);
         Some(id)
+    }
+
+    /// Removes entry `id` (already gone from one of the age maps, or not).
+    fn evict(&mut self, id: u32) {
+        let Some(entry) = self.entries.remove(&id) else {
+            return;
+        };
+        self.by_age.remove(&entry.age);
+        self.coarse_by_age.remove(&entry.age);
+        if self.newest.get(&entry.found_by) == Some(&id) {
+            self.newest.remove(&entry.found_by);
+        }
     }
 
     /// Empties the cache and restarts the ids (a keyframe).
@@ -346,6 +401,7 @@ impl<V> TileCache<V> {
         self.entries.clear();
         self.newest.clear();
         self.by_age.clear();
+        self.coarse_by_age.clear();
         self.next_id = 0;
     }
 }

@@ -359,10 +359,21 @@ impl HostEncoder {
             self.block_mut(changed, col, row).changed_at = self.frame_index;
         }
         // Copies carried their state along in `move_block_states`; everything else sent now
-        // is exact, except hot AV1 tiles (still gradients go once, at the smooth preset).
+        // is exact, except hot AV1 tiles (still gradients go once, at the smooth preset) and
+        // hits on entries kept from them, refined later as those tiles would have been.
         for op in &ops {
-            if let Op::CacheHit { rect, .. } | Op::Recall { rect, .. } = op {
-                self.mark_blocks(changed, *rect, false);
+            match op {
+                Op::Recall { rect, .. } => self.mark_blocks(changed, *rect, false),
+                Op::CacheHit { .. } | Op::CachePart { .. } => {
+                    let whole = matches!(op, Op::CacheHit { .. });
+                    for part in cache::named_parts(op).unwrap_or_default() {
+                        let coarse = self.cache.get(part.id).is_some_and(|(_, h)| h.coarse);
+                        if whole || coarse {
+                            self.mark_blocks(changed, part.cell, coarse);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         for op in &hot {
@@ -402,7 +413,11 @@ impl HostEncoder {
                         self.cache.touch(id);
                     }
                 }
-                CacheEffect::Insert { rect, decoded } => {
+                CacheEffect::Insert {
+                    rect,
+                    decoded,
+                    coarse,
+                } => {
                     for block in cache::blocks_inside(rect, frame.width(), frame.height()) {
                         let index = (block.y / BLOCK_SIZE * cols + block.x / BLOCK_SIZE) as usize;
                         let source = match keys[index] {
@@ -414,8 +429,9 @@ impl HostEncoder {
                         let held = Held {
                             pixels: Frame::from_view(&frame.sub(block)?),
                             exact: decoded.is_none(),
+                            coarse,
                         };
-                        if let Some(id) = self.cache.insert_found_by(key, source, held) {
+                        if let Some(id) = self.cache.insert_found_by(key, source, coarse, held) {
                             self.placed.record(index, id);
                         }
                     }

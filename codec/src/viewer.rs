@@ -162,7 +162,11 @@ impl ViewerDecoder {
                         self.cache.touch(id);
                     }
                 }
-                CacheEffect::Insert { rect, decoded } => {
+                CacheEffect::Insert {
+                    rect,
+                    decoded,
+                    coarse,
+                } => {
                     for block in cache::blocks_inside(rect, width, height) {
                         let Ok(view) = self.framebuffer.view().sub(block) else {
                             continue;
@@ -171,7 +175,8 @@ impl ViewerDecoder {
                             Some(data) => cache::decoded_key(data, rect, block),
                             None => key_of(&view),
                         };
-                        self.cache.insert(key, Frame::from_view(&view));
+                        self.cache
+                            .insert_found_by(key, key, coarse, Frame::from_view(&view));
                     }
                 }
                 CacheEffect::None => {}

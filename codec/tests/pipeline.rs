@@ -529,6 +529,48 @@ fn switching_back_to_a_refined_photo_is_cache_hits_too() {
 }
 
 #[test]
+fn a_photo_switched_back_to_before_it_was_refined_comes_from_the_cache_then_refines() {
+    let (mut host, mut viewer) = pair();
+    let mut page = text_frame(W, H, 12);
+    let photo = Rect::new(640, 160, 512, 384);
+    paint_photo(&mut page, photo, 0, 4);
+    let other = text_frame(W, H, 13);
+    let first = host.encode(&page.view()).unwrap();
+    viewer.apply(&first).unwrap();
+    let shown = viewer.framebuffer().data().to_vec();
+    // Away at once, long before refinement, and back.
+    viewer.apply(&host.encode(&other.view()).unwrap()).unwrap();
+    let back = host.encode(&page.view()).unwrap();
+    viewer.apply(&back).unwrap();
+    assert!(
+        viewer.framebuffer().data() == shown.as_slice(),
+        "the photo comes back as the viewer showed it"
+    );
+    let coded = |op: &&Op| matches!(op, Op::Av1 { .. } | Op::Palette { .. });
+    assert!(
+        !back.ops.iter().any(|op| coded(&op)),
+        "{:?}",
+        back.ops.iter().find(coded)
+    );
+    let (first_len, back_len) = (wire_len(&first), wire_len(&back));
+    assert!(
+        back_len * 10 <= first_len,
+        "switching back cost {back_len} bytes, the first time {first_len}"
+    );
+    // Still from now on: it is refined as if it had never left.
+    let hot = region_psnr(&page, &viewer, photo);
+    let budget_frames = (photo.area() / host.config().refine_budget_pixels + 2) as u32;
+    for _ in 0..host.config().refine_after_frames + budget_frames {
+        viewer.apply(&host.encode(&page.view()).unwrap()).unwrap();
+    }
+    let refined = region_psnr(&page, &viewer, photo);
+    assert!(
+        refined >= 45.0 && refined > hot,
+        "refined photo PSNR {refined:.1} dB (from {hot:.1})"
+    );
+}
+
+#[test]
 fn cheap_ops_that_would_decode_or_paint_many_screens_are_refused_before_anything() {
     // A few bytes on the wire each (29 for a hit naming a whole screen of cache cells, less
     // for a full-screen fill or copy): without bounds, a hostile host could make the viewer

@@ -261,12 +261,12 @@ fn header_and_field_layout_is_as_documented() {
     let ack = std::fs::read(data_dir().join("viewer_ack.bin")).unwrap();
     assert_eq!(
         ack,
-        [b'M', b'K', 7, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        [b'M', b'K', 8, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
     );
     let hello = std::fs::read(data_dir().join("host_hello.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 7, 0x01, 0, 0, 0, 21,
+        b'M', b'K', 8, 0x01, 0, 0, 0, 21,
         0, 1,                   // protocol version
         0, 0, 0x07, 0x80,       // width 1920
         0, 0, 0x04, 0x38,       // height 1080

@@ -200,7 +200,7 @@ fn kept_av1_blocks_are_keyed_by_their_data_and_place() {
 }
 
 #[test]
-fn only_near_lossless_av1_is_kept() {
+fn coarse_av1_is_kept_apart_from_near_lossless() {
     let av1 = |quality| Op::Av1 {
         rect: Rect::new(0, 0, 64, 64),
         quality,
@@ -210,19 +210,50 @@ fn only_near_lossless_av1_is_kept() {
         effect(&av1(KEPT_AV1_QUANTIZER)),
         CacheEffect::Insert {
             decoded: Some(_),
+            coarse: false,
             ..
         }
     ));
     assert!(matches!(
         effect(&av1(KEPT_AV1_QUANTIZER + 1)),
-        CacheEffect::None
+        CacheEffect::Insert {
+            decoded: Some(_),
+            coarse: true,
+            ..
+        }
     ));
+}
+
+#[test]
+fn coarse_entries_take_at_most_a_quarter_and_push_out_only_each_other() {
+    let mut cache = TileCache::new(8);
+    let exact: Vec<u32> = (0..4).map(|k| cache.insert(k, 'e').unwrap()).collect();
+    let coarse: Vec<u32> = (10..12)
+        .map(|k| cache.insert_found_by(k, k, true, 'c').unwrap())
+        .collect();
+    assert!(cache.touch(coarse[0]));
+    // A third coarse entry evicts the least recently used coarse one, not an older exact one.
+    let third = cache.insert_found_by(12, 12, true, 'c').unwrap();
+    assert_eq!(cache.get(coarse[1]), None);
+    assert!(cache.holds(coarse[0], 10) && cache.holds(third, 12));
+    assert!(exact.iter().all(|&id| cache.get(id).is_some()));
+    // Exact entries still fill the rest and evict by age, coarse or not.
+    cache.insert(4, 'e');
+    cache.insert(5, 'e');
+    assert_eq!(cache.entries.len(), 8);
+    cache.insert(6, 'e');
+    assert_eq!(cache.get(exact[0]), None, "the oldest entry goes when full");
+    assert_eq!(
+        TileCache::new(3).insert_found_by(1, 1, true, ()),
+        None,
+        "a cache too small for a quarter keeps no coarse entry"
+    );
 }
 
 #[test]
 fn an_entry_is_found_by_its_source_and_checked_by_its_key() {
     let mut cache = TileCache::new(4);
-    let id = cache.insert_found_by(111, 222, ()).unwrap();
+    let id = cache.insert_found_by(111, 222, false, ()).unwrap();
     assert_eq!((cache.find(222), cache.find(111)), (Some(id), None));
     assert!(cache.holds(id, 222) && !cache.holds(id, 111));
     assert_eq!(

@@ -72,7 +72,7 @@ pub use viewer::{InputEvent, PointerButton, ViewerMessage};
 pub const MAGIC: [u8; 2] = *b"MK";
 
 /// The wire-format version this build reads and writes (byte 2 of every frame).
-pub const VERSION: u8 = 7;
+pub const VERSION: u8 = 8;
 
 /// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
 pub const HEADER_LEN: usize = 8;
