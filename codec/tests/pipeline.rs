@@ -497,6 +497,22 @@ fn switching_back_to_a_screen_seen_before_is_all_cache_hits() {
     );
 }
 
+/// `back` (a screen switched back to) codes no tile again and costs at most a tenth of
+/// `first` (the same screen the first time).
+fn assert_nothing_coded_again(first: &Update, back: &Update) {
+    let coded = |op: &&Op| matches!(op, Op::Av1 { .. } | Op::Palette { .. });
+    assert!(
+        !back.ops.iter().any(|op| coded(&op)),
+        "{:?}",
+        back.ops.iter().find(coded)
+    );
+    let (first_len, back_len) = (wire_len(first), wire_len(back));
+    assert!(
+        back_len * 10 <= first_len,
+        "switching back cost {back_len} bytes, the first time {first_len}"
+    );
+}
+
 #[test]
 fn switching_back_to_a_refined_photo_is_cache_hits_too() {
     let (mut host, mut viewer) = pair();
@@ -515,17 +531,7 @@ fn switching_back_to_a_refined_photo_is_cache_hits_too() {
     viewer.apply(&back).unwrap();
     // The photo comes back as the viewer showed it, refined, from the cache.
     assert!(viewer.framebuffer().data() == shown.as_slice());
-    let coded = |op: &&Op| matches!(op, Op::Av1 { .. } | Op::Palette { .. });
-    assert!(
-        !back.ops.iter().any(|op| coded(&op)),
-        "{:?}",
-        back.ops.iter().find(coded)
-    );
-    let (first_len, back_len) = (wire_len(&first), wire_len(&back));
-    assert!(
-        back_len * 10 <= first_len,
-        "switching back cost {back_len} bytes, the first time {first_len}"
-    );
+    assert_nothing_coded_again(&first, &back);
 }
 
 #[test]
@@ -546,17 +552,7 @@ fn a_photo_switched_back_to_before_it_was_refined_comes_from_the_cache_then_refi
         viewer.framebuffer().data() == shown.as_slice(),
         "the photo comes back as the viewer showed it"
     );
-    let coded = |op: &&Op| matches!(op, Op::Av1 { .. } | Op::Palette { .. });
-    assert!(
-        !back.ops.iter().any(|op| coded(&op)),
-        "{:?}",
-        back.ops.iter().find(coded)
-    );
-    let (first_len, back_len) = (wire_len(&first), wire_len(&back));
-    assert!(
-        back_len * 10 <= first_len,
-        "switching back cost {back_len} bytes, the first time {first_len}"
-    );
+    assert_nothing_coded_again(&first, &back);
     // Still from now on: it is refined as if it had never left.
     let hot = region_psnr(&page, &viewer, photo);
     let budget_frames = (photo.area() / host.config().refine_budget_pixels + 2) as u32;
