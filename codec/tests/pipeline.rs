@@ -567,6 +567,29 @@ fn a_photo_switched_back_to_before_it_was_refined_comes_from_the_cache_then_refi
 }
 
 #[test]
+fn a_playing_video_does_not_push_the_other_screen_out_of_the_cache() {
+    // A cache of 200 blocks for 320×256 screens of 80: coarse video blocks may take 50.
+    let (w, h, blocks) = (320, 256, 200);
+    let mut config = HostConfig::new(w, h);
+    config.cache_blocks = blocks;
+    let mut host = HostEncoder::new(config).unwrap();
+    let mut viewer = ViewerDecoder::with_cache_blocks(w, h, blocks).unwrap();
+    let editor = text_frame(w, h, 20);
+    let mut player = text_frame(w, h, 21);
+    let first = host.encode(&editor.view()).unwrap();
+    viewer.apply(&first).unwrap();
+    // Twelve frames of a 128×128 video: 192 coarse blocks, more than the whole cache.
+    for t in 0..12 {
+        paint_photo(&mut player, Rect::new(96, 64, 128, 128), t, 9);
+        viewer.apply(&host.encode(&player.view()).unwrap()).unwrap();
+    }
+    let back = host.encode(&editor.view()).unwrap();
+    viewer.apply(&back).unwrap();
+    assert!(viewer.framebuffer().data() == editor.data());
+    assert_nothing_coded_again(&first, &back);
+}
+
+#[test]
 fn cheap_ops_that_would_decode_or_paint_many_screens_are_refused_before_anything() {
     // A few bytes on the wire each (29 for a hit naming a whole screen of cache cells, less
     // for a full-screen fill or copy): without bounds, a hostile host could make the viewer
