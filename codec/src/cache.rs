@@ -230,14 +230,12 @@ pub(crate) fn effect(op: &Op) -> CacheEffect {
     }
 }
 
-/// What the host keeps of an entry: the source pixels it stands for, whether the viewer
-/// holds exactly those (false: as an AV1 tile of them decoded), and whether that tile was
-/// coarse (a hit on it is refined later, as the tile would have been).
+/// What the host keeps of an entry: the source pixels it stands for, and whether the viewer
+/// holds exactly those (false: as an AV1 tile of them decoded).
 #[derive(Debug)]
 pub(crate) struct Held {
     pub(crate) pixels: Frame,
     pub(crate) exact: bool,
-    pub(crate) coarse: bool,
 }
 
 #[derive(Debug)]
@@ -296,6 +294,12 @@ impl<V> TileCache<V> {
     /// The key and value of entry `id`.
     pub(crate) fn get(&self, id: u32) -> Option<(u64, &V)> {
         self.entries.get(&id).map(|e| (e.key, &e.value))
+    }
+
+    /// True when entry `id` is live and came from a coarse AV1 tile: a hit on it is refined
+    /// later, as the tile would have been.
+    pub(crate) fn is_coarse(&self, id: u32) -> bool {
+        self.entries.get(&id).is_some_and(|e| e.coarse)
     }
 
     /// True when entry `id` is live and found by `found_by`.

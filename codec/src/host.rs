@@ -367,7 +367,7 @@ impl HostEncoder {
                 Op::CacheHit { .. } | Op::CachePart { .. } => {
                     let whole = matches!(op, Op::CacheHit { .. });
                     for part in cache::named_parts(op).unwrap_or_default() {
-                        let coarse = self.cache.get(part.id).is_some_and(|(_, h)| h.coarse);
+                        let coarse = self.cache.is_coarse(part.id);
                         if whole || coarse {
                             self.mark_blocks(changed, part.cell, coarse);
                         }
@@ -429,7 +429,6 @@ impl HostEncoder {
                         let held = Held {
                             pixels: Frame::from_view(&frame.sub(block)?),
                             exact: decoded.is_none(),
-                            coarse,
                         };
                         if let Some(id) = self.cache.insert_found_by(key, source, coarse, held) {
                             self.placed.record(index, id);

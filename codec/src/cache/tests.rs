@@ -237,6 +237,7 @@ fn coarse_entries_take_at_most_a_quarter_and_push_out_only_each_other() {
     assert_eq!(cache.get(coarse[1]), None);
     assert!(cache.holds(coarse[0], 10) && cache.holds(third, 12));
     assert!(exact.iter().all(|&id| cache.get(id).is_some()));
+    assert!(cache.is_coarse(third) && !cache.is_coarse(exact[0]));
     // Exact entries still fill the rest and evict by age, coarse or not.
     cache.insert(4, 'e');
     cache.insert(5, 'e');
