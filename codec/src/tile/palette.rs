@@ -148,6 +148,12 @@ impl PaletteEncoder {
         self.restart = true;
     }
 
+    /// How many of `colours` the session colour table lacks: what a palette op of them
+    /// would add to it.
+    pub(crate) fn count_new(&self, colours: &[[u8; 4]]) -> usize {
+        self.table.count_new(colours)
+    }
+
     /// Compresses `palette` into an [`Op::Palette`] for `rect`, which must have its size. In
     /// a stream, the op is complete once [`Self::finish`] has run after the update's last op.
     ///

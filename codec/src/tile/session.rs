@@ -28,6 +28,14 @@ impl ColourIndex {
         self.index.len() + colours > SESSION_COLOURS
     }
 
+    /// How many of `colours` the table lacks.
+    pub(crate) fn count_new(&self, colours: &[[u8; 4]]) -> usize {
+        colours
+            .iter()
+            .filter(|c| !self.index.contains_key(*c))
+            .count()
+    }
+
     /// Session indices of an op's `colours` into `remap` (one per colour, in order). The
     /// colours the table lacks are appended to it darkest first (see [`append_order`]) and
     /// written to `new` as differences (see [`write_new`]); returns how many. The caller
