@@ -17,14 +17,19 @@ const MIXED_BLOCK_COLOURS: usize = 64;
 /// A palette is fleeting (see [`HostEncoder::is_fleeting`]) with at least this many colours
 /// the session never had, one per this many pixels at least, in a rect of this many pixels
 /// (or one without a background), where a block changed within this many frames.
-/// Measured on the real recordings: menu-hover −6 %, img-page-scroll −22 %, window-drag-wm
-/// −4 % kbit/s; the synthetic scenes to the byte. Without the area bound, thin strips of
+/// Measured on the real recordings: menu-hover −5 %, img-page-scroll −12 %, window-drag-wm
+/// −1 % kbit/s; the synthetic scenes to the byte. Without the area bound, thin strips of
 /// scrolled text went to AV1 (page-scroll 69.6 → 53.8 dB); with it alone (no exception for
-/// rects without a background), menu-hover −5 % and img-page-scroll −7 %.
+/// rects without a background), menu-hover −5 % and img-page-scroll −7 %. Long slivers
+/// too (see [`SUPERBLOCK`]): img-page-scroll −22 %, window-drag-wm −4 %, but its host
+/// time 8 → 12–15 ms p50.
 const MIN_FLEETING_COLOURS: u64 = 64;
 const PIXELS_PER_NEW_COLOUR: u64 = 64;
 const MIN_FLEETING_AREA: u64 = 64 * 64;
 const FLEETING_FRAMES: u64 = 2;
+/// The edge of an AV1 superblock: a fleeting rect fills at least a quarter of the
+/// superblocks it crosses, or crosses at most two.
+const SUPERBLOCK: u32 = 64;
 
 /// True when one colour covers at least an eighth of the palette's pixels.
 fn has_background(palette: &Palette) -> bool {
@@ -284,7 +289,8 @@ impl HostEncoder {
     /// next frame brings others; hot AV1 shows them nearly as well while they change, and
     /// refinement codes what they end as (losslessly, where it is text or UI) once still.
     /// A small rect counts only without a background colour: a few rows of scrolled text in
-    /// a new colour are as dense in new colours, and stay lossless.
+    /// a new colour are as dense in new colours, and stay lossless. A long sliver (photo a
+    /// dragged window uncovers) stays lossless too: quicker to code.
     fn is_fleeting(&self, rect: Rect, palette: &Palette) -> bool {
         let cols = self.config.width.div_ceil(BLOCK_SIZE);
         let changing = blocks_touched(rect).any(|(col, row)| {
@@ -292,7 +298,14 @@ impl HostEncoder {
             self.frame_index.saturating_sub(changed_at) <= FLEETING_FRAMES
         });
         let new = self.palette.count_new(&palette.colours) as u64;
-        changing
+        // rav1e codes whole 64-pixel superblocks: a long sliver costs as much time as the
+        // superblocks it crosses (800×5 pixels of photo: ~25 ms, against ~0.1 ms lossless).
+        let superblocks =
+            u64::from(rect.width.div_ceil(SUPERBLOCK) * rect.height.div_ceil(SUPERBLOCK));
+        let quick =
+            superblocks <= 2 || rect.area() * 4 >= superblocks * u64::from(SUPERBLOCK).pow(2);
+        quick
+            && changing
             && new >= MIN_FLEETING_COLOURS
             && new * PIXELS_PER_NEW_COLOUR >= rect.area()
             && (rect.area() >= MIN_FLEETING_AREA || !has_background(palette))
