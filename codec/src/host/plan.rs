@@ -16,13 +16,15 @@ const MIXED_BLOCK_COLOURS: usize = 64;
 
 /// A palette is fleeting (see [`HostEncoder::is_fleeting`]) with at least this many colours
 /// the session never had, one per this many pixels at least, in a rect of this many pixels
-/// (or one without a background), where a block changed within this many frames.
-/// Measured on the real recordings: menu-hover −5 %, img-page-scroll −12 %, window-drag-wm
-/// −1 % kbit/s; the synthetic scenes to the byte. Without the area bound, thin strips of
-/// scrolled text went to AV1 (page-scroll 69.6 → 53.8 dB); with it alone (no exception for
-/// rects without a background), menu-hover −5 % and img-page-scroll −7 %. Long slivers
-/// too (see [`SUPERBLOCK`]): img-page-scroll −22 %, window-drag-wm −4 %, but its host
-/// time 8 → 12–15 ms p50.
+/// (or one without a background), where a block changed within this many frames. A block of
+/// mixed content (the edge of a playing video) needs only the one new colour per this many
+/// pixels. Measured on the real recordings, kbit/s: menu-hover −16 %, img-page-scroll
+/// −12 %, window-drag-wm −1 %; the `video` scene −19 % (its edge column was lossless every
+/// frame), `idle-cursor` −0.5 %, the other scenes to the byte. Without the area bound, thin
+/// strips of scrolled text went to AV1 (page-scroll 69.6 → 53.8 dB); with it alone (no
+/// exception for rects without a background), menu-hover −5 % and img-page-scroll −7 %.
+/// Long slivers too (see [`SUPERBLOCK`]): img-page-scroll −22 %, window-drag-wm −4 %, but
+/// its host time 8 → 12–15 ms p50.
 const MIN_FLEETING_COLOURS: u64 = 64;
 const PIXELS_PER_NEW_COLOUR: u64 = 64;
 const MIN_FLEETING_AREA: u64 = 64 * 64;
@@ -292,26 +294,37 @@ impl HostEncoder {
     /// a new colour are as dense in new colours, and stay lossless. A long sliver (photo a
     /// dragged window uncovers) stays lossless too: quicker to code.
     fn is_fleeting(&self, rect: Rect, palette: &Palette) -> bool {
-        let cols = self.config.width.div_ceil(BLOCK_SIZE);
-        let changing = blocks_touched(rect).any(|(col, row)| {
-            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
-            self.frame_index.saturating_sub(changed_at) <= FLEETING_FRAMES
-        });
-        let new = self.palette.count_new(&palette.colours) as u64;
         // rav1e codes whole 64-pixel superblocks: a long sliver costs as much time as the
         // superblocks it crosses (800×5 pixels of photo: ~25 ms, against ~0.1 ms lossless).
         let superblocks =
             u64::from(rect.width.div_ceil(SUPERBLOCK) * rect.height.div_ceil(SUPERBLOCK));
         let quick =
             superblocks <= 2 || rect.area() * 4 >= superblocks * u64::from(SUPERBLOCK).pow(2);
+        let new = self.fresh_colours(rect, palette);
         quick
-            && changing
             && new >= MIN_FLEETING_COLOURS
             && new * PIXELS_PER_NEW_COLOUR >= rect.area()
             && (rect.area() >= MIN_FLEETING_AREA || !has_background(palette))
     }
 
-    /// Plans the whole blocks of `rect` one by one; the natural ones merge into AV1 rects.
+    /// The colours of `palette` the session never had, where a block under `rect` changed
+    /// within [`FLEETING_FRAMES`]; 0 elsewhere.
+    fn fresh_colours(&self, rect: Rect, palette: &Palette) -> u64 {
+        let cols = self.config.width.div_ceil(BLOCK_SIZE);
+        let changing = blocks_touched(rect).any(|(col, row)| {
+            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
+            self.frame_index.saturating_sub(changed_at) <= FLEETING_FRAMES
+        });
+        if changing {
+            self.palette.count_new(&palette.colours) as u64
+        } else {
+            0
+        }
+    }
+
+    /// Plans the whole blocks of `rect` one by one; the natural ones merge into AV1 rects. In
+    /// the hot plan, so do blocks of mixed content with many colours the session never had
+    /// where the screen is changing (a playing video's edge).
     fn split_natural(
         &self,
         frame: &FrameView<'_>,
@@ -327,7 +340,10 @@ impl HostEncoder {
                 let class = match classify(&frame.sub(block)?, self.palette_limit(block)) {
                     Class::Palette(p)
                         if p.looks_natural()
-                            || p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p) =>
+                            || p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p)
+                            || plan.fleeting
+                                && self.fresh_colours(block, &p) * PIXELS_PER_NEW_COLOUR
+                                    >= block.area() =>
                     {
                         Class::Natural
                     }
