@@ -286,10 +286,11 @@ impl HostEncoder {
     }
 
     /// True when `palette` (of `rect`) brings many colours the session never had, where the
-    /// screen changed a frame ago too: a menu or shadow fading in over a photo's edge, a
-    /// photo's slivers as it scrolls. Each new colour costs a palette op ~3 bytes, and the
-    /// next frame brings others; hot AV1 shows them nearly as well while they change, and
-    /// refinement codes what they end as (losslessly, where it is text or UI) once still.
+    /// screen changed a frame or two before too: a menu or shadow fading in over a photo's
+    /// edge, a photo's slivers as it scrolls. Each new colour costs a palette op ~3 bytes,
+    /// and the next frame brings others; hot AV1 shows them nearly as well while they
+    /// change, and refinement codes what they end as (losslessly, where it is text or UI)
+    /// once still.
     /// A small rect counts only without a background colour: a few rows of scrolled text in
     /// a new colour are as dense in new colours, and stay lossless. A long sliver (photo a
     /// dragged window uncovers) stays lossless too: quicker to code.
