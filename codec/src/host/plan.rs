@@ -226,11 +226,14 @@ impl HostEncoder {
     /// refinement asks: a gradient that appears, not one that is animating.
     fn was_still(&self, rect: Rect) -> bool {
         let after = u64::from(self.config.refine_after_frames);
+        blocks_touched(rect).all(|block| self.frames_since_change(block) >= after)
+    }
+
+    /// Frames since the block at (`col`, `row`) last changed.
+    fn frames_since_change(&self, (col, row): (u32, u32)) -> u64 {
         let cols = self.config.width.div_ceil(BLOCK_SIZE);
-        blocks_touched(rect).all(|(col, row)| {
-            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
-            self.frame_index.saturating_sub(changed_at) >= after
-        })
+        let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
+        self.frame_index.saturating_sub(changed_at)
     }
 
     /// Plans one rect: lossless when it classifies so. Otherwise a rect of several whole
@@ -301,21 +304,18 @@ impl HostEncoder {
             u64::from(rect.width.div_ceil(SUPERBLOCK) * rect.height.div_ceil(SUPERBLOCK));
         let quick =
             superblocks <= 2 || rect.area() * 4 >= superblocks * u64::from(SUPERBLOCK).pow(2);
+        if !quick || rect.area() < MIN_FLEETING_AREA && has_background(palette) {
+            return false;
+        }
         let new = self.fresh_colours(rect, palette);
-        quick
-            && new >= MIN_FLEETING_COLOURS
-            && new * PIXELS_PER_NEW_COLOUR >= rect.area()
-            && (rect.area() >= MIN_FLEETING_AREA || !has_background(palette))
+        new >= MIN_FLEETING_COLOURS && new * PIXELS_PER_NEW_COLOUR >= rect.area()
     }
 
     /// The colours of `palette` the session never had, where a block under `rect` changed
     /// within [`FLEETING_FRAMES`]; 0 elsewhere.
     fn fresh_colours(&self, rect: Rect, palette: &Palette) -> u64 {
-        let cols = self.config.width.div_ceil(BLOCK_SIZE);
-        let changing = blocks_touched(rect).any(|(col, row)| {
-            let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
-            self.frame_index.saturating_sub(changed_at) <= FLEETING_FRAMES
-        });
+        let changing =
+            blocks_touched(rect).any(|block| self.frames_since_change(block) <= FLEETING_FRAMES);
         if changing {
             self.palette.count_new(&palette.colours) as u64
         } else {
