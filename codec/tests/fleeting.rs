@@ -94,3 +94,37 @@ fn the_blocks_at_a_playing_video_s_edge_go_coarse_with_it_and_end_exact() {
         "the page beside the video is not exact"
     );
 }
+
+#[test]
+fn lines_of_many_coloured_code_scrolling_in_stay_exact_in_every_frame() {
+    // Lines of 20 rows; the bottom row of blocks (736..760) holds a whole line, as the
+    // bottom of a 1080-row screen does, so each line scrolls in as one strip.
+    const LINE: u32 = 20;
+    const HEIGHT: u32 = 760;
+    const FRAMES: u32 = 12;
+    let mut host = HostEncoder::new(HostConfig::new(W, HEIGHT)).unwrap();
+    let mut viewer = ViewerDecoder::new(W, HEIGHT).unwrap();
+    // A page of code, each glyph in a colour of its own: every line scrolling in brings
+    // ~240 colours the session never had, as syntax colours anti-aliased in Chromium do
+    // (a real page's line of code: 442 in 736×23 pixels). The glyph cells straddle the
+    // block edges, so a line's strips join into one rect, as real text does.
+    let bg = [246, 246, 246, 255];
+    let mut page = Frame::filled(W, HEIGHT + LINE * FRAMES, bg).unwrap();
+    let mut rng = common::Rng(5);
+    for line in 0..HEIGHT / LINE + FRAMES {
+        for cell in 0..80 {
+            let mut ink = || rng.below(200) as u8;
+            let fg = [ink(), ink(), ink(), 255];
+            common::glyph(&mut page, 36 + cell * 8, line * LINE, rng.next(), fg, bg);
+        }
+    }
+    for t in 0..FRAMES {
+        let screen = Rect::new(0, t * LINE, W, HEIGHT);
+        let frame = Frame::from_view(&page.view().sub(screen).unwrap());
+        viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+        assert!(
+            exact(&frame, &viewer, frame.rect()),
+            "frame {t}: the scrolled page is not exact"
+        );
+    }
+}

@@ -24,7 +24,11 @@ const MIXED_BLOCK_COLOURS: usize = 64;
 /// strips of scrolled text went to AV1 (page-scroll 69.6 → 53.8 dB); with it alone (no
 /// exception for rects without a background), menu-hover −5 % and img-page-scroll −7 %.
 /// Long slivers too (see [`SUPERBLOCK`]): img-page-scroll −22 %, window-drag-wm −4 %, but
-/// its host time 8 → 12–15 ms p50.
+/// its host time 8 → 12–15 ms p50. Text on a background never is (session 18): lines of
+/// syntax-coloured code scrolling into a Chromium page went to AV1 and stayed coarse while
+/// the page scrolled on (docs-wheel-scroll 99 → 68.4 dB); lossless, they cost less (228.2 →
+/// 226.6 kbit/s). Without the area bound but with the text test, thin strips still lost
+/// exactness (scroll-back 69.6 → 66.5 dB).
 const MIN_FLEETING_COLOURS: u64 = 64;
 const PIXELS_PER_NEW_COLOUR: u64 = 64;
 const MIN_FLEETING_AREA: u64 = 64 * 64;
@@ -32,16 +36,6 @@ const FLEETING_FRAMES: u64 = 2;
 /// The edge of an AV1 superblock: a fleeting rect fills at least a quarter of the
 /// superblocks it crosses, or crosses at most two.
 const SUPERBLOCK: u32 = 64;
-
-/// True when one colour covers at least an eighth of the palette's pixels.
-fn has_background(palette: &Palette) -> bool {
-    let mut counts = vec![0u32; palette.colours.len()];
-    for &i in &palette.indices {
-        counts[usize::from(i)] += 1;
-    }
-    let most = counts.into_iter().max().unwrap_or(0) as usize;
-    most * 8 >= palette.indices.len()
-}
 
 /// How the rects of one mask are to be coded.
 #[derive(Debug)]
@@ -294,9 +288,12 @@ impl HostEncoder {
     /// and the next frame brings others; hot AV1 shows them nearly as well while they
     /// change, and refinement codes what they end as (losslessly, where it is text or UI)
     /// once still.
-    /// A small rect counts only without a background colour: a few rows of scrolled text in
-    /// a new colour are as dense in new colours, and stay lossless. A long sliver (photo a
-    /// dragged window uncovers) stays lossless too: quicker to code.
+    /// Text on a background ([`Palette::looks_like_text`]) never counts: a line of coloured
+    /// code scrolling in brings as many new colours, but the next frame moves it rather than
+    /// replaces it, and coarse it would stay until the page stops. A small rect counts only
+    /// without a background colour: a few rows of scrolled text in a new colour are as
+    /// dense in new colours, and stay lossless. A long sliver (photo a dragged window
+    /// uncovers) stays lossless too: quicker to code.
     fn is_fleeting(&self, rect: Rect, palette: &Palette) -> bool {
         // rav1e codes whole 64-pixel superblocks: a long sliver costs as much time as the
         // superblocks it crosses (800×5 pixels of photo: ~25 ms, against ~0.1 ms lossless).
@@ -304,11 +301,13 @@ impl HostEncoder {
             u64::from(rect.width.div_ceil(SUPERBLOCK) * rect.height.div_ceil(SUPERBLOCK));
         let quick =
             superblocks <= 2 || rect.area() * 4 >= superblocks * u64::from(SUPERBLOCK).pow(2);
-        if !quick || rect.area() < MIN_FLEETING_AREA && has_background(palette) {
+        if !quick || rect.area() < MIN_FLEETING_AREA && palette.has_background() {
             return false;
         }
         let new = self.fresh_colours(rect, palette);
-        new >= MIN_FLEETING_COLOURS && new * PIXELS_PER_NEW_COLOUR >= rect.area()
+        new >= MIN_FLEETING_COLOURS
+            && new * PIXELS_PER_NEW_COLOUR >= rect.area()
+            && !palette.looks_like_text()
     }
 
     /// The colours of `palette` the session never had, where a block under `rect` changed
@@ -325,7 +324,7 @@ impl HostEncoder {
 
     /// Plans the whole blocks of `rect` one by one; the natural ones merge into AV1 rects. In
     /// the hot plan, so do blocks of mixed content with many colours the session never had
-    /// where the screen is changing (a playing video's edge).
+    /// where the screen is changing (a playing video's edge), unless they look like text.
     fn split_natural(
         &self,
         frame: &FrameView<'_>,
@@ -341,10 +340,11 @@ impl HostEncoder {
                 let class = match classify(&frame.sub(block)?, self.palette_limit(block)) {
                     Class::Palette(p)
                         if p.looks_natural()
-                            || p.colours.len() > MIXED_BLOCK_COLOURS && !has_background(&p)
+                            || p.colours.len() > MIXED_BLOCK_COLOURS && !p.has_background()
                             || plan.fleeting
                                 && self.fresh_colours(block, &p) * PIXELS_PER_NEW_COLOUR
-                                    >= block.area() =>
+                                    >= block.area()
+                                && !p.looks_like_text() =>
                     {
                         Class::Natural
                     }

@@ -125,6 +125,51 @@ impl Palette {
         const MIN_COLOURS: usize = 256;
         self.colours.len() > MIN_COLOURS && self.colours.len() * 2 > self.indices.len()
     }
+
+    /// The index of the most common colour and how many pixels have it.
+    fn most_common(&self) -> (u16, usize) {
+        let mut counts = vec![0usize; self.colours.len()];
+        for &i in &self.indices {
+            counts[usize::from(i)] += 1;
+        }
+        let (index, &count) = counts
+            .iter()
+            .enumerate()
+            .max_by_key(|&(_, count)| count)
+            .unwrap_or((0, &0));
+        (index as u16, count)
+    }
+
+    /// True when one colour (a background) covers at least an eighth of the pixels.
+    pub fn has_background(&self) -> bool {
+        self.most_common().1 * 8 >= self.indices.len()
+    }
+
+    /// True when the palette looks like text on a background: one colour covers at least an
+    /// eighth of the pixels, and most other pixels touch it (left, right, above or below).
+    /// Glyph strokes are a pixel or two wide; a photo's pixels touch each other.
+    ///
+    /// Measured on real captures: lines of coloured code in a Chromium page (hundreds of
+    /// colours the session never had) 0.74–0.79 of the other pixels touch the background; a
+    /// menu or a shadow fading in over photos, or a photo's sliver beside the page at most
+    /// 0.35.
+    pub fn looks_like_text(&self) -> bool {
+        let (background, count) = self.most_common();
+        if count * 8 < self.indices.len() {
+            return false;
+        }
+        let (ix, width) = (&self.indices, self.width as usize);
+        let touching = (0..ix.len())
+            .filter(|&i| {
+                ix[i] != background
+                    && (i % width > 0 && ix[i - 1] == background
+                        || i % width + 1 < width && ix[i + 1] == background
+                        || i >= width && ix[i - width] == background
+                        || i + width < ix.len() && ix[i + width] == background)
+            })
+            .count();
+        touching * 2 >= ix.len() - count
+    }
 }
 
 fn pixel_key(px: &[u8]) -> u32 {

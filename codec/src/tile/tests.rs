@@ -321,6 +321,26 @@ fn more_colours_than_the_bound_are_natural() {
     assert_eq!(classify(&text.view(), 2), Class::Natural);
 }
 
+#[test]
+fn text_on_a_background_is_told_from_a_photo_s_sliver_beside_the_page() {
+    let text = palette_of(&text_frame(128, 24, 5));
+    assert!(text.has_background() && text.looks_like_text());
+    // A photo's first rows scrolling in below a white page: mostly white, but the photo's
+    // pixels touch each other, not the page.
+    let photo = photo_frame(128, 24, 5);
+    let sliver = palette_of(&frame_from(128, 24, |x, y| {
+        let at = x as usize * 4;
+        if y < 20 {
+            [255; 4]
+        } else {
+            photo.view().row(y)[at..at + 4].try_into().unwrap()
+        }
+    }));
+    assert!(sliver.has_background() && !sliver.looks_like_text());
+    let photo = palette_of(&photo_frame(32, 32, 5));
+    assert!(!photo.has_background() && !photo.looks_like_text());
+}
+
 /// Encodes one 16×8 text tile and returns the op's parts.
 fn one_op(stream: bool) -> (usize, Vec<u8>) {
     let frame = text_frame(16, 8, 9);
