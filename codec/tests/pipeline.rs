@@ -97,6 +97,52 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
     assert!(host.encode(&frame.view()).unwrap().is_empty());
 }
 
+/// Text as subpixel (ClearType) rendering draws it: thin strokes whose pixels each have a
+/// colour fringe of their own, ~380 colours in a block of 32² pixels.
+fn subpixel_text(frame: &mut Frame, area: Rect, bg: [u8; 4], seed: u64) {
+    let mut rng = common::Rng(seed);
+    let mut view = frame.view_mut();
+    for cell_y in (area.y..area.y + area.height - 16).step_by(16) {
+        for cell_x in (area.x..area.x + area.width - 8).step_by(8) {
+            let strokes = [
+                Rect::new(cell_x + 1, cell_y + 3, 2, 10),
+                Rect::new(cell_x + 5, cell_y + 3, 2, 10),
+                Rect::new(cell_x + 2, cell_y + 1 + rng.below(12), 4, 2),
+            ];
+            for stroke in strokes {
+                let mut pixels = view.sub_mut(stroke).unwrap();
+                for y in 0..stroke.height {
+                    for px in pixels.row_mut(y).chunks_exact_mut(4) {
+                        for (c, &b) in px[..3].iter_mut().zip(&bg) {
+                            *c = b.saturating_add(rng.below(200) as u8);
+                        }
+                        px[3] = 255;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dense_subpixel_text_beside_a_photo_is_exact_from_the_first_frame() {
+    let (mut host, mut viewer) = pair();
+    let bg = [40, 34, 30, 255];
+    let mut frame = Frame::filled(W, H, bg).unwrap();
+    let text = Rect::new(0, 0, 640, H);
+    subpixel_text(&mut frame, text, bg, 3);
+    let photo = Rect::new(640, 160, 512, 384);
+    paint_photo(&mut frame, photo, 0, 5);
+    let update = host.encode(&frame.view()).unwrap();
+    assert!(update.ops.iter().any(|op| matches!(op, Op::Av1 { .. })));
+    viewer.apply(&update).unwrap();
+    assert_eq!(
+        region_psnr(&frame, &viewer, text),
+        99.0,
+        "the text is not exact"
+    );
+}
+
 #[test]
 fn typing_while_a_photo_is_refined_keeps_every_update_exact_on_text() {
     // Palettes (the typing) are compressed while AV1 (the refinement) codes beside them:

@@ -322,9 +322,11 @@ impl HostEncoder {
         }
     }
 
-    /// Plans the whole blocks of `rect` one by one; the natural ones merge into AV1 rects. In
-    /// the hot plan, so do blocks of mixed content with many colours the session never had
-    /// where the screen is changing (a playing video's edge), unless they look like text.
+    /// Plans the whole blocks of `rect` one by one; the natural ones merge into AV1 rects, and
+    /// so do blocks of more than one colour per 4 pixels that do not look like text (a
+    /// photo's edge beside the page; subpixel text has as many colours). In the hot plan, so
+    /// do blocks of mixed content with many colours the session never had where the screen
+    /// is changing (a playing video's edge), unless they look like text.
     fn split_natural(
         &self,
         frame: &FrameView<'_>,
@@ -341,6 +343,7 @@ impl HostEncoder {
                     Class::Palette(p)
                         if p.looks_natural()
                             || p.colours.len() > MIXED_BLOCK_COLOURS && !p.has_background()
+                            || p.colours.len() * 4 > p.indices.len() && !p.looks_like_text()
                             || plan.fleeting
                                 && self.fresh_colours(block, &p) * PIXELS_PER_NEW_COLOUR
                                     >= block.area()
@@ -361,12 +364,15 @@ impl HostEncoder {
     }
 
     /// The most colours `rect` may have to be coded as a palette: the configured bound, and
-    /// at most one colour per 4 pixels. Text and UI repeat their colours (background, glyph
+    /// at most one colour per 2 pixels (more than one per 4 only where it looks like text,
+    /// see [`Self::split_natural`]). Text and UI repeat their colours (background, glyph
     /// fills) many times; natural content has a new colour at almost every pixel. (The tile
     /// codec's `max_colours_for`, one per 16 pixels, sent anti-aliased text strips exposed by
-    /// scrolling to AV1: `page-scroll` lost bit-exactness, 99 → 71 dB.)
+    /// scrolling to AV1: `page-scroll` lost bit-exactness, 99 → 71 dB. One per 4 pixels sent
+    /// subpixel text to AV1: 265–333 colours in a block of vim, refined only 10–19 frames
+    /// later.)
     fn palette_limit(&self, rect: Rect) -> usize {
-        let dense = usize::try_from(rect.area() / 4)
+        let dense = usize::try_from(rect.area() / 2)
             .unwrap_or(usize::MAX)
             .max(2);
         self.config.max_palette_colours.min(dense)

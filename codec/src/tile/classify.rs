@@ -146,13 +146,14 @@ impl Palette {
     }
 
     /// True when the palette looks like text on a background: one colour covers at least an
-    /// eighth of the pixels, and most other pixels touch it (left, right, above or below).
-    /// Glyph strokes are a pixel or two wide; a photo's pixels touch each other.
+    /// eighth of the pixels, and at least a third of the other pixels touch it (left, right,
+    /// above or below). Glyph strokes are a pixel or two wide; a photo's pixels touch each
+    /// other.
     ///
-    /// Measured on real captures: lines of coloured code in a Chromium page (hundreds of
-    /// colours the session never had) 0.74–0.79 of the other pixels touch the background; a
-    /// menu or a shadow fading in over photos, or a photo's sliver beside the page at most
-    /// 0.35.
+    /// Measured on real captures: lines of coloured code in a Chromium page, 0.74–0.79 of the
+    /// other pixels touch the background; dense blocks of subpixel (colour-fringed) text in
+    /// vim, 0.44–0.55; a menu or a shadow fading in over photos, a photo's first rows below
+    /// a page, 0.007–0.35.
     pub fn looks_like_text(&self) -> bool {
         let (background, count) = self.most_common();
         if count * 8 < self.indices.len() {
@@ -168,7 +169,7 @@ impl Palette {
                         || i + width < ix.len() && ix[i + width] == background)
             })
             .count();
-        touching * 2 >= ix.len() - count
+        touching * 3 >= ix.len() - count
     }
 }
 
