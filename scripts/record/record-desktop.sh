@@ -17,7 +17,8 @@
 #   file names). Installs nothing itself. The pages are written by this script into a temporary folder and opened
 #   from file://. It stops everything it started; it kills nothing else. Use: bash record-desktop.sh /tmp/rec
 # Optional: ONLY="menu-hover alt-tab" records just those; CODE_FILE=some.py is the file vim shows (a copy of it),
-# CODE_LINE=N the line below which it types.
+# CODE_LINE=N the line below which it types. SUBPIXEL=1 renders text as LCD screens often show it: subpixel
+# anti-aliasing with colour fringes (fontconfig rgba=rgb; Chromium and xterm follow it).
 set -euo pipefail
 
 OUT=$(realpath -m "${1:?usage: record-desktop.sh OUT_DIR}")
@@ -59,6 +60,23 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+if [ "${SUBPIXEL:-0}" = 1 ]; then
+  cat > "$WORK/fonts.conf" <<'CONF'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <match target="font">
+    <edit name="antialias" mode="assign"><bool>true</bool></edit>
+    <edit name="rgba" mode="assign"><const>rgb</const></edit>
+    <edit name="lcdfilter" mode="assign"><const>lcddefault</const></edit>
+    <edit name="hintstyle" mode="assign"><const>hintslight</const></edit>
+  </match>
+</fontconfig>
+CONF
+  export FONTCONFIG_FILE=$WORK/fonts.conf
+fi
 
 # spawn CMD...: start a program of this recording in the background (its output goes to the log)
 spawn() { "$@" >>"$LOG" 2>&1 & APP_PIDS+=($!); }

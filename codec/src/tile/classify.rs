@@ -100,7 +100,9 @@ impl Palette {
     /// page, the synthetic scenes) have at least 60 % of pixels equal to the one left or
     /// above, photos and video frames mostly under 40 %. A smooth dark sky has few colours
     /// per block, so a colour bound codes it losslessly, at 185–275 KB a video frame where
-    /// AV1 needs a tenth of that. A two-colour pattern (a checkerboard) is not natural.
+    /// AV1 needs a tenth of that. A two-colour pattern (a checkerboard) is not natural, nor
+    /// is what [`Self::looks_like_text`]: dense subpixel (colour-fringed) digits in an
+    /// xterm have only 49 % of pixels like a neighbour, and were refined to AV1, never exact.
     pub fn looks_natural(&self) -> bool {
         const MIN_COLOURS: usize = 16;
         if self.colours.len() <= MIN_COLOURS {
@@ -113,7 +115,7 @@ impl Palette {
                 (i % width > 0 && ix[i] == ix[i - 1]) || (i >= width && ix[i] == ix[i - width])
             })
             .count();
-        predictable * 2 < ix.len()
+        predictable * 2 < ix.len() && !self.looks_like_text()
     }
 
     /// True when most pixels have a colour of their own, as only photos and video do: more
