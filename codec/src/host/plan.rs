@@ -37,6 +37,15 @@ const FLEETING_FRAMES: u64 = 2;
 /// superblocks it crosses, or crosses at most two.
 const SUPERBLOCK: u32 = 64;
 
+/// True when at least half of the pixels of `palette` that are not its background touch it:
+/// text, surely (see [`Palette::background_contact`]). The fleeting rule asks this much: a
+/// photo's first rows scrolling in below a white page touch it at a third, and are best
+/// coded hot while the page scrolls on.
+fn is_text_line(palette: &Palette) -> bool {
+    let (touching, others) = palette.background_contact();
+    others > 0 && touching * 2 >= others
+}
+
 /// How the rects of one mask are to be coded.
 #[derive(Debug)]
 pub(super) struct Plan {
@@ -288,7 +297,7 @@ impl HostEncoder {
     /// and the next frame brings others; hot AV1 shows them nearly as well while they
     /// change, and refinement codes what they end as (losslessly, where it is text or UI)
     /// once still.
-    /// Text on a background ([`Palette::looks_like_text`]) never counts: a line of coloured
+    /// Text on a background ([`is_text_line`]) never counts: a line of coloured
     /// code scrolling in brings as many new colours, but the next frame moves it rather than
     /// replaces it, and coarse it would stay until the page stops. A small rect counts only
     /// without a background colour: a few rows of scrolled text in a new colour are as
@@ -307,7 +316,7 @@ impl HostEncoder {
         let new = self.fresh_colours(rect, palette);
         new >= MIN_FLEETING_COLOURS
             && new * PIXELS_PER_NEW_COLOUR >= rect.area()
-            && !palette.looks_like_text()
+            && !is_text_line(palette)
     }
 
     /// The colours of `palette` the session never had, where a block under `rect` changed
@@ -347,7 +356,7 @@ impl HostEncoder {
                             || plan.fleeting
                                 && self.fresh_colours(block, &p) * PIXELS_PER_NEW_COLOUR
                                     >= block.area()
-                                && !p.looks_like_text() =>
+                                && !is_text_line(&p) =>
                     {
                         Class::Natural
                     }

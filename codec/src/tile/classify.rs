@@ -148,18 +148,26 @@ impl Palette {
     }
 
     /// True when the palette looks like text on a background: one colour covers at least an
-    /// eighth of the pixels, and at least a third of the other pixels touch it (left, right,
-    /// above or below). Glyph strokes are a pixel or two wide; a photo's pixels touch each
-    /// other.
+    /// eighth of the pixels, and at least a third of the other pixels touch it (see
+    /// [`Self::background_contact`]).
     ///
-    /// Measured on real captures: lines of coloured code in a Chromium page, 0.74–0.79 of the
-    /// other pixels touch the background; dense blocks of subpixel (colour-fringed) text in
-    /// vim, 0.44–0.55; a menu or a shadow fading in over photos, a photo's first rows below
-    /// a page, 0.007–0.35.
+    /// Measured on real captures, the share of the other pixels touching the background:
+    /// lines of coloured code in a Chromium page 0.74–0.79; dense blocks of subpixel
+    /// (colour-fringed) text in vim 0.44–0.55; a menu or a shadow fading in over photos, a
+    /// photo's first rows below a page, 0.007–0.35.
     pub fn looks_like_text(&self) -> bool {
+        let (touching, others) = self.background_contact();
+        others > 0 && touching * 3 >= others
+    }
+
+    /// How many of the pixels that are not the background touch it (left, right, above or
+    /// below), and how many there are; (0, 0) without a background (one colour on at least
+    /// an eighth of the pixels). Glyph strokes are a pixel or two wide, so most of text's
+    /// pixels touch its background; a photo's pixels touch each other.
+    pub fn background_contact(&self) -> (usize, usize) {
         let (background, count) = self.most_common();
         if count * 8 < self.indices.len() {
-            return false;
+            return (0, 0);
         }
         let (ix, width) = (&self.indices, self.width as usize);
         let touching = (0..ix.len())
@@ -171,7 +179,7 @@ impl Palette {
                         || i + width < ix.len() && ix[i + width] == background)
             })
             .count();
-        touching * 3 >= ix.len() - count
+        (touching, ix.len() - count)
     }
 }
 
