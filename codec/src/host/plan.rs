@@ -41,7 +41,7 @@ const SUPERBLOCK: u32 = 64;
 /// text, surely (see [`Palette::background_contact`]). The fleeting rule asks this much: a
 /// photo's first rows scrolling in below a white page touch it at a third, and are best
 /// coded hot while the page scrolls on.
-fn is_text_line(palette: &Palette) -> bool {
+fn is_surely_text(palette: &Palette) -> bool {
     let (touching, others) = palette.background_contact();
     others > 0 && touching * 2 >= others
 }
@@ -297,8 +297,8 @@ impl HostEncoder {
     /// and the next frame brings others; hot AV1 shows them nearly as well while they
     /// change, and refinement codes what they end as (losslessly, where it is text or UI)
     /// once still.
-    /// Text on a background ([`is_text_line`]) never counts: a line of coloured
-    /// code scrolling in brings as many new colours, but the next frame moves it rather than
+    /// Text on a background ([`is_surely_text`]) never counts: a line of coloured code
+    /// scrolling in brings as many new colours, but the next frame moves it rather than
     /// replaces it, and coarse it would stay until the page stops. A small rect counts only
     /// without a background colour: a few rows of scrolled text in a new colour are as
     /// dense in new colours, and stay lossless. A long sliver (photo a dragged window
@@ -316,7 +316,7 @@ impl HostEncoder {
         let new = self.fresh_colours(rect, palette);
         new >= MIN_FLEETING_COLOURS
             && new * PIXELS_PER_NEW_COLOUR >= rect.area()
-            && !is_text_line(palette)
+            && !is_surely_text(palette)
     }
 
     /// The colours of `palette` the session never had, where a block under `rect` changed
@@ -356,7 +356,7 @@ impl HostEncoder {
                             || plan.fleeting
                                 && self.fresh_colours(block, &p) * PIXELS_PER_NEW_COLOUR
                                     >= block.area()
-                                && !is_text_line(&p) =>
+                                && !is_surely_text(&p) =>
                     {
                         Class::Natural
                     }
