@@ -98,7 +98,7 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
 }
 
 /// Dense text as subpixel (ClearType) rendering draws it: thin strokes whose pixels each have
-/// a colour fringe of their own: ~400 colours in a block of 32² pixels, and fewer than half
+/// a colour fringe of their own: ~380 colours in a block of 32² pixels, and fewer than half
 /// of its pixels like a neighbour (digits in a real xterm: 206 colours, 49 %).
 fn subpixel_text(frame: &mut Frame, area: Rect, bg: [u8; 4], seed: u64) {
     let mut rng = common::Rng(seed);
