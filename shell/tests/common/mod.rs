@@ -19,12 +19,28 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_meekijk")
 }
 
-/// A fresh, empty scratch directory for one test.
-pub fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty scratch directory for one test, removed when the test is done with it.
+pub fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("meekijk-it-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A scratch directory; dropping it removes it and what is in it.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A running `meekijk` process with its stdout and stderr collected as they come.
@@ -158,13 +174,16 @@ impl Drop for Proc {
 pub struct Host {
     pub proc: Proc,
     pub receipts: PathBuf,
+    /// Holds `receipts`; dropped after the process.
+    _dir: Scratch,
 }
 
 impl Host {
     /// Starts `meekijk share` with a private receipt directory and `args` (a small synthetic
     /// source unless `args` names one).
     pub fn start(test: &str, args: &[&str]) -> Self {
-        let receipts = scratch(&format!("{test}-host")).join("receipts");
+        let dir = scratch(&format!("{test}-host"));
+        let receipts = dir.join("receipts");
         let mut all = vec!["share", "--receipt-dir", receipts.to_str().unwrap()];
         if !args.contains(&"--source") {
             all.extend([
@@ -180,6 +199,7 @@ impl Host {
         Self {
             proc: Proc::start(&all),
             receipts,
+            _dir: dir,
         }
     }
 
