@@ -2,9 +2,9 @@
 //! a glyph packs to the same bytes in every op and the session stream finds it again.
 //!
 //! Both sides grow the table by the same rule: an op appends the colours it uses that the
-//! table lacks, in the order it sends them (the host sends them darkest first, as
-//! differences), and the table empties when the compression stream restarts. The host
-//! restarts rather than let the table pass [`SESSION_COLOURS`].
+//! table lacks, in the order it sends them (the host sends them as differences, darkest first
+//! and then each time the nearest), and the table empties when the compression stream
+//! restarts. The host restarts rather than let the table pass [`SESSION_COLOURS`].
 
 use std::collections::HashMap;
 
@@ -37,9 +37,9 @@ impl ColourIndex {
     }
 
     /// Session indices of an op's `colours` into `remap` (one per colour, in order). The
-    /// colours the table lacks are appended to it darkest first (see [`append_order`]) and
-    /// written to `new` as differences (see [`write_new`]); returns how many. The caller
-    /// checks [`Self::is_short_of`] first.
+    /// colours the table lacks are appended to it in [`append_order`] (darkest first, then
+    /// each time the nearest) and written to `new` as differences (see [`write_new`]);
+    /// returns how many. The caller checks [`Self::is_short_of`] first.
     pub(crate) fn map(
         &mut self,
         colours: &[[u8; 4]],
@@ -51,7 +51,7 @@ impl ColourIndex {
             .filter(|c| !self.index.contains_key(*c))
             .copied()
             .collect();
-        added.sort_unstable_by_key(append_order);
+        append_order(&mut added);
         for colour in &added {
             let next = self.index.len() as u16;
             self.index.insert(*colour, next);
@@ -68,11 +68,47 @@ impl ColourIndex {
     }
 }
 
-/// The order an op appends its new colours in: by luma, then by bytes. Anti-aliasing ramps
-/// and gradients become runs of near colours, so their differences ([`write_new`]) are small.
-fn append_order(colour: &[u8; 4]) -> (u32, [u8; 4]) {
-    let [b, g, r, _] = colour.map(u32::from);
-    (29 * b + 150 * g + 77 * r, *colour)
+/// How far ahead (in luma order) [`append_order`] looks for the nearest colour, at most.
+const CHAIN_REACH: usize = 256;
+/// Colour comparisons [`append_order`] makes per op at most: an op of 4,096 new colours
+/// looks 64 ahead. Measured: such an op (random colours, 64×64 pixels) takes 0.86 ms to
+/// encode instead of 0.47; reaching 256 ahead, 4.2 ms.
+const CHAIN_COMPARISONS: usize = 1 << 18;
+
+/// Puts an op's new colours in the order it appends them: darkest first, then each time the
+/// nearest (L1 over the bytes) of the next [`CHAIN_REACH`] in order of luma. The anti-aliasing
+/// ramps of different text colours interleave in luma; walked one after the other, their
+/// differences ([`write_new`]) are small. Measured on the 1080p keyframes against luma order
+/// alone: typing 63.8 → 60.6 KB, page-scroll 79.3 → 76.2, terminal-scroll 60.0 → 58.1; a
+/// keyframe of few colours (the corpus's `shell-typing`, ~590) got 2 % bigger, 13.4 → 13.7.
+fn append_order(colours: &mut [[u8; 4]]) {
+    colours.sort_unstable_by_key(|colour| {
+        let [b, g, r, _] = colour.map(u32::from);
+        (29 * b + 150 * g + 77 * r, *colour)
+    });
+    let distance = |a: [u8; 4], b: [u8; 4]| -> u32 {
+        a.iter()
+            .zip(&b)
+            .map(|(x, y)| u32::from(x.abs_diff(*y)))
+            .sum()
+    };
+    let reach = (CHAIN_COMPARISONS / colours.len().max(1)).clamp(1, CHAIN_REACH);
+    let mut distances = [0u32; CHAIN_REACH];
+    for i in 1..colours.len() {
+        let last = colours[i - 1];
+        let ahead = &colours[i..colours.len().min(i + reach)];
+        // All distances, then the first smallest: the distances alone vectorise.
+        for (d, &colour) in distances.iter_mut().zip(ahead) {
+            *d = distance(last, colour);
+        }
+        let nearest = distances[..ahead.len()]
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, &d)| d)
+            .map_or(0, |(j, _)| j);
+        // The colours passed over keep their luma order.
+        colours[i..=i + nearest].rotate_right(1);
+    }
 }
 
 /// Writes `colours` as byte-wise differences (wrapping) from the colour before, the first
@@ -119,6 +155,50 @@ mod tests {
         new.clear();
         assert_eq!(table.map(&[mid], &mut remap, &mut new), 1);
         assert_eq!(remap, [0]);
+    }
+
+    #[test]
+    fn new_colours_walk_each_anti_aliasing_ramp_in_turn() {
+        // White and green text on one dark background: the two ramps interleave in luma.
+        let background = [40, 30, 30, 255];
+        let blend = |text: [u8; 4], step: u8| -> [u8; 4] {
+            std::array::from_fn(|i| {
+                let (from, to) = (i32::from(background[i]), i32::from(text[i]));
+                (from + (to - from) * i32::from(step) / 8) as u8
+            })
+        };
+        let (white, green) = ([230, 230, 230, 255], [60, 200, 80, 255]);
+        let colours: Vec<[u8; 4]> = (1..=8)
+            .flat_map(|step| [blend(white, step), blend(green, step)])
+            .chain([background])
+            .collect();
+        let (mut table, mut remap, mut new) = (ColourIndex::default(), Vec::new(), Vec::new());
+        assert_eq!(table.map(&colours, &mut remap, &mut new), colours.len());
+        let mut sent = Vec::new();
+        read_new(&new, &mut sent);
+        assert_eq!(sent[0], background, "darkest first");
+        // Up one ramp, then across to the other's nearest step and along it: the differences
+        // sent are far smaller than in luma order, which zigzags between the ramps.
+        let path = |order: &[[u8; 4]]| -> u32 {
+            order
+                .windows(2)
+                .flat_map(|pair| (0..4).map(|i| u32::from(pair[0][i].abs_diff(pair[1][i]))))
+                .sum()
+        };
+        let mut by_luma = colours.clone();
+        by_luma
+            .sort_by_key(|c| 29 * u32::from(c[0]) + 150 * u32::from(c[1]) + 77 * u32::from(c[2]));
+        assert!(
+            path(&sent) * 4 < path(&by_luma) * 3,
+            "{} against {} in luma order: {sent:?}",
+            path(&sent),
+            path(&by_luma)
+        );
+        let mut sorted = sent.clone();
+        sorted.sort_unstable();
+        let mut expected = colours.clone();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected, "every colour once");
     }
 
     #[test]
