@@ -69,11 +69,11 @@ impl ColourIndex {
 }
 
 /// How far ahead (in luma order) [`walk_nearest`] looks for the nearest colour, at most.
-const CHAIN_REACH: usize = 256;
+const WALK_REACH: usize = 256;
 /// Colour comparisons [`walk_nearest`] makes per op at most: an op of 4,096 new colours
 /// looks 64 ahead. Measured: such an op (random colours, 64×64 pixels) takes 0.86 ms to
 /// encode instead of 0.47; reaching 256 ahead, 4.2 ms.
-const CHAIN_COMPARISONS: usize = 1 << 18;
+const WALK_COMPARISONS: usize = 1 << 18;
 
 /// Puts an op's new colours in the order it appends them: darkest first, then each time the
 /// nearest of the next ones in order of luma ([`walk_nearest`]). The anti-aliasing ramps of
@@ -97,11 +97,11 @@ fn append_order(colours: &mut [[u8; 4]]) {
 }
 
 /// Reorders `colours` (in luma order) so that each one after the first is the nearest of the
-/// next [`CHAIN_REACH`] (fewer for long lists, see [`CHAIN_COMPARISONS`]) to the one before;
+/// next [`WALK_REACH`] (fewer for long lists, see [`WALK_COMPARISONS`]) to the one before;
 /// the colours passed over keep their order.
 fn walk_nearest(colours: &mut [[u8; 4]]) {
-    let reach = (CHAIN_COMPARISONS / colours.len().max(1)).clamp(1, CHAIN_REACH);
-    let mut distances = [0u32; CHAIN_REACH];
+    let reach = (WALK_COMPARISONS / colours.len().max(1)).clamp(1, WALK_REACH);
+    let mut distances = [0u32; WALK_REACH];
     for i in 1..colours.len() {
         let last = colours[i - 1];
         let ahead = &colours[i..colours.len().min(i + reach)];
