@@ -82,10 +82,7 @@ const WALK_COMPARISONS: usize = 1 << 18;
 /// typing 63.8 → 60.6 KB, page-scroll 79.3 → 76.2, terminal-scroll 60.0 → 58.1, the
 /// corpus's `shell-typing` 13.4 → 13.3.
 fn append_order(colours: &mut [[u8; 4]]) {
-    colours.sort_unstable_by_key(|colour| {
-        let [b, g, r, _] = colour.map(u32::from);
-        (29 * b + 150 * g + 77 * r, *colour)
-    });
+    colours.sort_unstable_by_key(|colour| (luma(colour), *colour));
     let luma_order = colours.to_vec();
     walk_nearest(colours);
     // A walk that is not a tenth shorter than luma order keeps luma order: its differences
@@ -116,6 +113,12 @@ fn walk_nearest(colours: &mut [[u8; 4]]) {
             .map_or(0, |(j, _)| j);
         colours[i..=i + nearest].rotate_right(1);
     }
+}
+
+/// Luma of a BGRA colour, times 256 (BT.601 weights).
+fn luma(colour: &[u8; 4]) -> u32 {
+    let [b, g, r, _] = colour.map(u32::from);
+    29 * b + 150 * g + 77 * r
 }
 
 /// L1 distance of two colours over their bytes.
@@ -203,8 +206,7 @@ mod tests {
         // Up one ramp, then across to the other's nearest step and along it: the differences
         // sent are far smaller than in luma order, which zigzags between the ramps.
         let mut by_luma = colours.clone();
-        by_luma
-            .sort_by_key(|c| 29 * u32::from(c[0]) + 150 * u32::from(c[1]) + 77 * u32::from(c[2]));
+        by_luma.sort_by_key(luma);
         assert!(
             path(&sent) * 4 < path(&by_luma) * 3,
             "{} against {} in luma order: {sent:?}",
