@@ -205,22 +205,43 @@ fn column_runs(
     {
         return (0, 0);
     }
-    let (mut lead, mut trail) = (block.width as usize, block.width as usize);
+    let (mut lead, mut trail) = (block.width as usize * 4, block.width as usize * 4);
     for y in 0..block.height {
-        let a = pixels(super::segment(new, block.x, block.y + y, block.width));
-        let b = pixels(super::segment(base, sx as u32, sy as u32 + y, block.width));
-        let same = |(p, q): &(u32, u32)| p == q;
-        lead = a.clone().zip(b.clone()).take(lead).take_while(same).count();
-        trail = a.rev().zip(b.rev()).take(trail).take_while(same).count();
+        let a = super::segment(new, block.x, block.y + y, block.width);
+        let b = super::segment(base, sx as u32, sy as u32 + y, block.width);
+        lead = leading_equal(&a[..lead], &b[..lead]);
+        trail = trailing_equal(&a[a.len() - trail..], &b[b.len() - trail..]);
         if lead == 0 && trail == 0 {
             break;
         }
     }
-    (lead as u32, trail as u32)
+    ((lead / 4) as u32, (trail / 4) as u32)
+}
+
+/// Bytes of the leading pixels `a` and `b` have in common. Mostly all of them: the edge a
+/// run stops at stays put from row to row, and one compare of the rows says so.
+fn leading_equal(a: &[u8], b: &[u8]) -> usize {
+    if a == b {
+        return a.len();
+    }
+    pixels(a).zip(pixels(b)).take_while(|(p, q)| p == q).count() * 4
+}
+
+/// Bytes of the trailing pixels `a` and `b` have in common (see [`leading_equal`]).
+fn trailing_equal(a: &[u8], b: &[u8]) -> usize {
+    if a == b {
+        return a.len();
+    }
+    pixels(a)
+        .rev()
+        .zip(pixels(b).rev())
+        .take_while(|(p, q)| p == q)
+        .count()
+        * 4
 }
 
 /// The pixels of `bytes`, each as one number: compared with one instruction, not a call.
-fn pixels(bytes: &[u8]) -> impl DoubleEndedIterator<Item = u32> + ExactSizeIterator + Clone + '_ {
+fn pixels(bytes: &[u8]) -> impl DoubleEndedIterator<Item = u32> + '_ {
     bytes
         .chunks_exact(4)
         .map(|p| u32::from_ne_bytes([p[0], p[1], p[2], p[3]]))
