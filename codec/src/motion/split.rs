@@ -205,6 +205,7 @@ fn column_runs(
     {
         return (0, 0);
     }
+    // The runs in bytes: each row's runs are then slices of its segment.
     let (mut lead, mut trail) = (block.width as usize * 4, block.width as usize * 4);
     for y in 0..block.height {
         let a = super::segment(new, block.x, block.y + y, block.width);
