@@ -195,7 +195,7 @@ pub(crate) enum CacheEffect {
         decoded: Option<u64>,
         coarse: bool,
     },
-    /// Copies: they only move pixels.
+    /// Copies and remaps: they only move or recolour pixels the viewer holds.
     None,
 }
 
@@ -226,7 +226,7 @@ pub(crate) fn effect(op: &Op) -> CacheEffect {
             decoded: Some(xxh3_64(data)),
             coarse: *quality > KEPT_AV1_QUANTIZER,
         },
-        Op::CopyRect { .. } => CacheEffect::None,
+        Op::CopyRect { .. } | Op::Remap { .. } => CacheEffect::None,
     }
 }
 

@@ -6,6 +6,7 @@
 //! (near-lossless) after it has been still for a while; large smooth gradients (wallpaper)
 //! go to AV1 too, near-lossless at once unless they are changing (see [`gradient`]).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod plan;
@@ -17,6 +18,7 @@ use crate::convert::Chroma;
 use crate::history::{self, HostHistory, Piece, Returning, HISTORY_PIXELS, PROBE_BUDGET};
 use crate::motion::Motion;
 use crate::rate::HotRate;
+use crate::remap;
 use crate::tile::{
     Av1Config, Av1Encoder, PaletteConfig, PaletteEncoder, Quality, DEFAULT_MAX_COLOURS, MAX_PALETTE,
 };
@@ -41,6 +43,9 @@ pub struct HostConfig {
     pub refine_budget_pixels: u64,
     /// Detect scrolled and moved content and send it as `CopyRect` (on by default).
     pub motion: bool,
+    /// Send blocks that are the last frame's through one colour map (a page dimmed behind a
+    /// dialog) as `Remap` (on by default).
+    pub remap: bool,
     /// Entries of the tile cache; the viewer must keep the same number (0 turns it off).
     pub cache_blocks: usize,
     /// Pixels of scroll history (rows scrolled out of view, recalled when they come back),
@@ -63,6 +68,7 @@ impl HostConfig {
             refine_after_frames: 10,
             refine_budget_pixels: DEFAULT_REFINE_BUDGET_PIXELS,
             motion: true,
+            remap: true,
             cache_blocks: DEFAULT_CACHE_BLOCKS,
             history_pixels: HISTORY_PIXELS,
             av1: Av1Config::default(),
@@ -97,6 +103,8 @@ pub struct EncodeStats {
     pub cached_blocks: usize,
     /// Blocks re-sent at refined quality.
     pub refined_blocks: usize,
+    /// Changed blocks sent as the viewer's pixels through a colour map.
+    pub remapped_blocks: usize,
 }
 
 /// What the host knows about one differ block.
@@ -333,6 +341,9 @@ impl HostEncoder {
             ops.extend(cache::hit_ops(dirty, &ids, &self.cache));
             self.stats.cache = start.elapsed();
         }
+        if self.config.remap && !keyframe {
+            ops.extend(self.remap(frame, dirty));
+        }
         let returning = Returning::of(&ops);
         ops.extend(self.recall(frame, returning, dirty, &mut residuals)?);
         ops.extend(self.cache_parts(frame, &mut residuals)?);
@@ -487,6 +498,30 @@ impl HostEncoder {
         inherited
     }
 
+    /// Replaces the `dirty` blocks that show the base through one colour map (a dimmed page)
+    /// with `Remap` ops. Their state stays: a lossy block is refined later as before, and an
+    /// approximate one is taken only when the map keeps its error as small (see `remap`).
+    fn remap(&mut self, frame: &FrameView<'_>, dirty: &mut DirtyMap) -> Vec<Op> {
+        let cols = dirty.cols();
+        let approx = |col: u32, row: u32| self.blocks[(row * cols + col) as usize].approx;
+        let Some(found) = remap::find(&self.base.view(), frame, dirty, approx) else {
+            return Vec::new();
+        };
+        for (col, row) in found.blocks.iter_dirty() {
+            dirty.set(col, row, false);
+        }
+        self.stats.remapped_blocks = found.blocks.count();
+        let map = Arc::new(found.map);
+        // One op per rect of any size: a remap costs the same bytes whatever it covers.
+        planner::merge(&found.blocks, u32::MAX)
+            .into_iter()
+            .map(|rect| Op::Remap {
+                rect,
+                map: Arc::clone(&map),
+            })
+            .collect()
+    }
+
     /// Replaces what the scroll history holds of the `dirty` blocks and the `residuals` with
     /// `Recall` ops; what it does not hold stays to be coded (rows of blocks it held in part
     /// move to `residuals`).
@@ -634,7 +669,8 @@ impl HostEncoder {
         for op in ops {
             let painted: Vec<(Rect, bool)> = match op {
                 Op::Av1 { rect, .. } => vec![(*rect, false)],
-                Op::CopyRect { .. } => Vec::new(),
+                // They keep the state the pixels had.
+                Op::CopyRect { .. } | Op::Remap { .. } => Vec::new(),
                 Op::CacheHit { .. } | Op::CachePart { .. } => cache::named_parts(op)
                     .unwrap_or_default()
                     .into_iter()

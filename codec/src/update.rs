@@ -1,8 +1,10 @@
 //! `Update`: what the host sends per captured frame, an ordered list of drawing ops.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 
-use crate::Rect;
+use crate::{ColourMap, Rect};
 
 /// One drawing instruction for the viewer. Ops apply in order; each names the pixels it writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +87,14 @@ pub enum Op {
         /// history went out of step finds out instead of painting wrong pixels.
         check: u32,
     },
+    /// Map the pixels of `rect` the viewer holds through `map`, one table per colour channel
+    /// (what dims a page behind a modal dialog).
+    Remap {
+        /// Target pixels, read and written in place.
+        rect: Rect,
+        /// The tables; the ops of one update usually share one.
+        map: Arc<ColourMap>,
+    },
 }
 
 impl Op {
@@ -96,7 +106,8 @@ impl Op {
             | Op::Av1 { rect, .. }
             | Op::CacheHit { rect, .. }
             | Op::CachePart { rect, .. }
-            | Op::Recall { rect, .. } => *rect,
+            | Op::Recall { rect, .. }
+            | Op::Remap { rect, .. } => *rect,
             Op::CopyRect { src, dst_x, dst_y } => Rect::new(*dst_x, *dst_y, src.width, src.height),
         }
     }
@@ -119,7 +130,8 @@ impl Op {
             Op::CopyRect { .. }
             | Op::CacheHit { .. }
             | Op::CachePart { .. }
-            | Op::Recall { .. } => 0,
+            | Op::Recall { .. }
+            | Op::Remap { .. } => 0,
         }
     }
 }

@@ -4,10 +4,12 @@
 //! decoded into scratch tiles; only when all of that succeeded are the ops painted, in order.
 //! So a hostile or corrupted update is an error and leaves the framebuffer exactly as it was.
 
+use std::sync::Arc;
+
 use crate::cache::{self, key_of, CacheEffect, TileCache, DEFAULT_CACHE_BLOCKS};
 use crate::history::{self, RowStore, HISTORY_PIXELS};
 use crate::tile::{Av1Decoder, PaletteDecoder};
-use crate::{compositor, Error, Frame, FrameView, Op, Rect, Result, Update};
+use crate::{compositor, ColourMap, Error, Frame, FrameView, Op, Rect, Result, Update};
 
 /// Tile pixels one update may decode, in screens: the host's ops never paint a pixel more
 /// than twice; the bound keeps the decoded tiles of a hostile update to a few screens.
@@ -139,6 +141,7 @@ impl ViewerDecoder {
                 Paint::Copy(src, dst_x, dst_y) => {
                     compositor::copy_rect(&mut self.framebuffer, src, dst_x, dst_y)
                 }
+                Paint::Remap(rect, map) => map.apply(&mut fb.sub_mut(rect)?),
             }
         }
         self.update_cache(update);
@@ -190,6 +193,7 @@ impl ViewerDecoder {
         Ok(match op {
             Op::Fill { rect, colour } => Paint::Fill(*rect, *colour),
             Op::CopyRect { src, dst_x, dst_y } => Paint::Copy(*src, *dst_x, *dst_y),
+            Op::Remap { rect, map } => Paint::Remap(*rect, Arc::clone(map)),
             Op::Palette {
                 new_colours, data, ..
             } => {
@@ -276,4 +280,5 @@ enum Paint {
     Fill(Rect, [u8; 4]),
     Tile(Rect, Frame),
     Copy(Rect, u32, u32),
+    Remap(Rect, Arc<ColourMap>),
 }

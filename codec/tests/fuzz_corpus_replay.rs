@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{glyph, paint_photo, text_frame};
+use common::{dim, glyph, paint_photo, text_frame};
 use meekijk_codec::convert::Chroma;
 use meekijk_codec::wire::{
     fuzz, take_frame, Hello, HostMessage, HostReader, SessionLimits, UpdateMessage, UpdateWriter,
@@ -268,6 +268,37 @@ fn resize_stream() -> Vec<u8> {
     out
 }
 
+/// A session whose page is dimmed behind a dialog (remaps), shown again (cache hits) and dimmed
+/// again. Returns the bytes and the remap ops it sent.
+fn dim_stream() -> (Vec<u8>, usize) {
+    const W: u32 = 256;
+    const H: u32 = 192;
+    let page = text_frame(W, H, 61);
+    let mut dimmed = page.clone();
+    dim(&mut dimmed, page.rect());
+    let dialog = Rect::new(64, 48, 128, 96);
+    dimmed
+        .view_mut()
+        .sub_mut(dialog)
+        .unwrap()
+        .copy_from(&text_frame(128, 96, 67).view())
+        .unwrap();
+    let mut out = hello_stream(W, H, Chroma::Yuv444, 1 << 20);
+    let mut writer = UpdateWriter::new().unwrap();
+    let mut host = HostEncoder::new(HostConfig::new(W, H)).unwrap();
+    let mut remaps = 0;
+    for (sequence, frame) in [&page, &dimmed, &page, &dimmed].into_iter().enumerate() {
+        let update = host.encode(&frame.view()).unwrap();
+        remaps += update
+            .ops
+            .iter()
+            .filter(|op| matches!(op, Op::Remap { .. }))
+            .count();
+        send(&mut writer, update, sequence as u64, &mut out);
+    }
+    (out, remaps)
+}
+
 /// The real session streams pass the op-application checks; with `MEEKIJK_BLESS=1` they become
 /// the `viewer_apply` seed corpus (real zstd and AV1 payloads for the fuzzer to mutate).
 #[test]
@@ -277,6 +308,8 @@ fn real_sessions_apply_within_their_rects() {
         copies > 0 && hits > 0 && recalls > 0,
         "{copies} copies, {hits} cache hits, {recalls} recalls"
     );
+    let (dimmed, remaps) = dim_stream();
+    assert!(remaps > 0, "no remap ops");
     let (photo, [kept, photo_hits]) = photo_stream();
     assert!(
         kept > 0 && photo_hits > 0,
@@ -288,6 +321,7 @@ fn real_sessions_apply_within_their_rects() {
         ("session_scroll", scroll),
         ("session_photo", photo),
         ("session_resize", resize_stream()),
+        ("session_dim", dimmed),
     ] {
         let len = stream.len();
         // Every message reads in order, op tables continuing one stream.

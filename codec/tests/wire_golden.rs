@@ -4,6 +4,7 @@
 //! `MEEKIJK_BLESS=1 cargo test -p meekijk-codec --test wire_golden`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use meekijk_codec::convert::Chroma;
@@ -11,7 +12,7 @@ use meekijk_codec::wire::{
     Bye, ByeReason, Cursor, CursorShape, Hello, HostMessage, InputEvent, PointerButton,
     SessionLimits, UpdateMessage, ViewerMessage,
 };
-use meekijk_codec::{Op, Rect, Update};
+use meekijk_codec::{ColourMap, Op, Rect, Update};
 
 /// A message of either direction.
 enum Golden {
@@ -35,6 +36,14 @@ fn hello() -> HostMessage {
 
 fn update_every_op() -> HostMessage {
     let rect = Rect::new(64, 128, 32, 16);
+    // A modal dialog's backdrop: 45 % of each value and 55 % of a dark blue.
+    let mut tables = [[0u8; 256]; 3];
+    for (table, tint) in tables.iter_mut().zip([30u32, 20, 15]) {
+        for (v, entry) in (0u32..).zip(table.iter_mut()) {
+            *entry = ((v * 45 + tint * 55 + 50) / 100) as u8;
+        }
+    }
+    let backdrop = Arc::new(ColourMap::new(tables));
     HostMessage::Update(UpdateMessage {
         sequence: 42,
         capture_us: 1_234_567_890,
@@ -75,6 +84,14 @@ fn update_every_op() -> HostMessage {
                     first: 0x0a0b,
                     stride: 8,
                     check: 0x0c0d_0e0f,
+                },
+                Op::Remap {
+                    rect: Rect::new(0, 64, 640, 320),
+                    map: Arc::clone(&backdrop),
+                },
+                Op::Remap {
+                    rect: Rect::new(1280, 64, 640, 320),
+                    map: backdrop,
                 },
             ],
             keyframe: false,
@@ -261,12 +278,12 @@ fn header_and_field_layout_is_as_documented() {
     let ack = std::fs::read(data_dir().join("viewer_ack.bin")).unwrap();
     assert_eq!(
         ack,
-        [b'M', b'K', 8, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        [b'M', b'K', 9, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
     );
     let hello = std::fs::read(data_dir().join("host_hello.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 8, 0x01, 0, 0, 0, 21,
+        b'M', b'K', 9, 0x01, 0, 0, 0, 21,
         0, 1,                   // protocol version
         0, 0, 0x07, 0x80,       // width 1920
         0, 0, 0x04, 0x38,       // height 1080

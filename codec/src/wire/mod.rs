@@ -21,7 +21,7 @@
 //!
 //! | part | bytes |
 //! |---|---|
-//! | frame header | magic `"MK"` (2), version `6` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
+//! | frame header | magic `"MK"` (2), version `9` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
 //! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
 //! | `0x02` Update | flags (u8: bit 0 keyframe, bit 1 the op table starts a new stream, others 0), op table length (u32, ≥ 1), op table (zstd, flushed in the session's stream), then the data of every Palette and Av1 op in op order |
 //! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
@@ -47,6 +47,7 @@
 //! | `0x05` CacheHit | first id, id stride (varints ≤ u32), check (u32; see [`Op::CacheHit`](crate::Op::CacheHit)) |
 //! | `0x06` Recall | first row id (varint), check (u32; see [`Op::Recall`](crate::Op::Recall)) |
 //! | `0x07` CachePart | as CacheHit (see [`Op::CachePart`](crate::Op::CachePart)) |
+//! | `0x08` Remap | map flag (u8): 0 = the map of the update's previous Remap, 1 = a map follows: blue, green, red tables of 256 values, each value written as its difference from the one before (from 0), wrapping; at most [`MAX_REMAP_MAPS`] maps an update (see [`Op::Remap`](crate::Op::Remap)) |
 
 mod bye;
 mod framing;
@@ -72,7 +73,7 @@ pub use viewer::{InputEvent, PointerButton, ViewerMessage};
 pub const MAGIC: [u8; 2] = *b"MK";
 
 /// The wire-format version this build reads and writes (byte 2 of every frame).
-pub const VERSION: u8 = 8;
+pub const VERSION: u8 = 9;
 
 /// Bytes of the frame header: magic (2), version (1), type (1), payload length (4).
 pub const HEADER_LEN: usize = 8;
@@ -86,6 +87,10 @@ pub const MAX_OPS_PER_UPDATE: u32 = 65_536;
 
 /// Most colours one palette op may add to the session table: the tile codec's bound.
 pub const MAX_PALETTE_COLOURS: usize = crate::tile::MAX_PALETTE;
+
+/// Most colour maps one update may carry: the host sends one a frame, and its other `Remap`
+/// ops name the map of the one before.
+pub const MAX_REMAP_MAPS: usize = 16;
 
 /// Largest cursor width and height in pixels.
 pub const MAX_CURSOR_SIZE: u16 = 256;

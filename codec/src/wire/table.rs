@@ -1,11 +1,13 @@
 //! An update's op table before compression: what each op is and where, and how long its
 //! payload is, as varints and differences (the layout is in the `wire` module's docs).
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 
 use super::reader::{check_count, check_limit, check_rect, Reader};
-use super::{MAX_MESSAGE_LEN, MAX_OPS_PER_UPDATE, MAX_PALETTE_COLOURS};
-use crate::{Error, Op, Rect, Result, MAX_DIMENSION};
+use super::{MAX_MESSAGE_LEN, MAX_OPS_PER_UPDATE, MAX_PALETTE_COLOURS, MAX_REMAP_MAPS};
+use crate::{ColourMap, Error, Op, Rect, Result, MAX_DIMENSION};
 
 const TAG_FILL: u8 = 0x01;
 const TAG_PALETTE: u8 = 0x02;
@@ -14,16 +16,20 @@ const TAG_COPY_RECT: u8 = 0x04;
 const TAG_CACHE_HIT: u8 = 0x05;
 const TAG_RECALL: u8 = 0x06;
 const TAG_CACHE_PART: u8 = 0x07;
+const TAG_REMAP: u8 = 0x08;
 
-/// Bytes of the smallest entry (tag, a rect of one-byte varints, two one-byte fields): bounds
-/// the op count by the bytes present, so a tiny table cannot make the reader reserve a huge
-/// `Vec`.
-const MIN_ENTRY_LEN: usize = 1 + 4 + 2;
+/// Bytes of a colour map in a `Remap` entry: three tables of 256 values.
+const MAP_LEN: usize = 3 * 256;
+
+/// Bytes of the smallest entry (tag, a rect of one-byte varints, a `Remap`'s flag): bounds the
+/// op count by the bytes present, so a tiny table cannot make the reader reserve a huge `Vec`.
+const MIN_ENTRY_LEN: usize = 1 + 4 + 1;
 
 /// Largest table: the head (two 10-byte varints, a 3-byte count) and the largest entry (a
 /// `CacheHit` or `CachePart`: tag, a rect of 3-byte varints, two 5-byte varints and a u32)
-/// per op.
-pub(super) const MAX_TABLE_LEN: usize = 23 + MAX_OPS_PER_UPDATE as usize * (1 + 12 + 10 + 4);
+/// per op, and the colour maps.
+pub(super) const MAX_TABLE_LEN: usize =
+    23 + MAX_OPS_PER_UPDATE as usize * (1 + 12 + 10 + 4) + MAX_REMAP_MAPS * MAP_LEN;
 
 /// The sequence and capture time of the stream's previous table, which the next one is
 /// written against.
@@ -31,6 +37,15 @@ pub(super) const MAX_TABLE_LEN: usize = 23 + MAX_OPS_PER_UPDATE as usize * (1 + 
 pub(super) struct Previous {
     pub(super) sequence: u64,
     pub(super) capture_us: u64,
+}
+
+/// Where the entries written or read so far leave the next one: the previous entry's corner,
+/// the last colour map and how many maps the table carried.
+#[derive(Default)]
+struct Position {
+    at: (u32, u32),
+    map: Option<Arc<ColourMap>>,
+    maps: usize,
 }
 
 /// One update's table contents.
@@ -55,9 +70,9 @@ pub(super) fn write(
     put_delta(out, previous.sequence, sequence);
     put_delta(out, previous.capture_us, capture_us);
     put_varint(out, ops.len() as u64);
-    let mut at = (0, 0);
+    let mut position = Position::default();
     for op in ops {
-        write_entry(op, &mut at, out)?;
+        write_entry(op, &mut position, out)?;
     }
     Ok(())
 }
@@ -81,9 +96,9 @@ pub(super) fn read(table: &Bytes, payloads: &mut Reader<'_>, previous: Previous)
             available: t.left(),
         });
     }
-    let mut at = (0, 0);
+    let mut position = Position::default();
     let ops = (0..count)
-        .map(|_| read_entry(&mut t, payloads, &mut at))
+        .map(|_| read_entry(&mut t, payloads, &mut position))
         .collect::<Result<Vec<_>>>()?;
     t.finish("Update op table")?;
     Ok(Table {
@@ -93,7 +108,8 @@ pub(super) fn read(table: &Bytes, payloads: &mut Reader<'_>, previous: Previous)
     })
 }
 
-fn write_entry(op: &Op, at: &mut (u32, u32), out: &mut Vec<u8>) -> Result<()> {
+fn write_entry(op: &Op, position: &mut Position, out: &mut Vec<u8>) -> Result<()> {
+    let at = &mut position.at;
     match op {
         Op::Fill { rect, colour } => {
             out.push(TAG_FILL);
@@ -154,11 +170,34 @@ fn write_entry(op: &Op, at: &mut (u32, u32), out: &mut Vec<u8>) -> Result<()> {
             put_varint(out, *first);
             out.extend_from_slice(&check.to_be_bytes());
         }
+        Op::Remap { rect, map } => {
+            out.push(TAG_REMAP);
+            put_rect(out, "Remap", *rect, at)?;
+            // The same map (not an equal one) as the entry before: decoding and encoding
+            // again gives the same bytes.
+            if position
+                .map
+                .as_ref()
+                .is_some_and(|last| Arc::ptr_eq(last, map))
+            {
+                out.push(0);
+            } else {
+                count_map(position)?;
+                out.push(1);
+                put_map(out, map);
+                position.map = Some(Arc::clone(map));
+            }
+        }
     }
     Ok(())
 }
 
-fn read_entry(t: &mut Reader<'_>, payloads: &mut Reader<'_>, at: &mut (u32, u32)) -> Result<Op> {
+fn read_entry(
+    t: &mut Reader<'_>,
+    payloads: &mut Reader<'_>,
+    position: &mut Position,
+) -> Result<Op> {
+    let at = &mut position.at;
     let tag = t.u8("op tag")?;
     Ok(match tag {
         TAG_FILL => Op::Fill {
@@ -206,12 +245,36 @@ fn read_entry(t: &mut Reader<'_>, payloads: &mut Reader<'_>, at: &mut (u32, u32)
             first: t.varint("Recall first row id")?,
             check: t.u32("Recall check")?,
         },
+        TAG_REMAP => {
+            let rect = read_rect(t, "Remap", at)?;
+            let map = match t.u8("Remap map flag")? {
+                0 => position.map.clone().ok_or(Error::WireInvalid {
+                    what: "Remap map flag",
+                    value: 0,
+                    expected: "1 (a map follows) in the update's first Remap",
+                })?,
+                1 => {
+                    count_map(position)?;
+                    let map = Arc::new(read_map(t)?);
+                    position.map = Some(Arc::clone(&map));
+                    map
+                }
+                flag => {
+                    return Err(Error::WireInvalid {
+                        what: "Remap map flag",
+                        value: flag.into(),
+                        expected: "0 (the previous map) or 1 (a map follows)",
+                    })
+                }
+            };
+            Op::Remap { rect, map }
+        }
         _ => {
             return Err(Error::WireInvalid {
                 what: "op tag",
                 value: tag.into(),
                 expected: "0x01 Fill, 0x02 Palette, 0x03 Av1, 0x04 CopyRect, 0x05 CacheHit, \
-                           0x06 Recall or 0x07 CachePart",
+                           0x06 Recall, 0x07 CachePart or 0x08 Remap",
             })
         }
     })
@@ -301,6 +364,42 @@ fn check_copy_dst(src: Rect, dst_x: u32, dst_y: u32) -> Result<()> {
         "CopyRect destination",
         Rect::new(dst_x, dst_y, src.width, src.height),
     )
+}
+
+/// One more colour map in the table, within [`MAX_REMAP_MAPS`].
+fn count_map(position: &mut Position) -> Result<()> {
+    position.maps += 1;
+    check_limit(
+        "Remap maps in one update",
+        position.maps as u64,
+        MAX_REMAP_MAPS as u64,
+    )
+}
+
+/// A colour map as each table's differences from its previous entry (from 0 for the first),
+/// wrapping: the smooth ramps of a dim or fade become few distinct bytes for the stream.
+fn put_map(out: &mut Vec<u8>, map: &ColourMap) {
+    for table in map.tables() {
+        let mut previous = 0u8;
+        for &value in table {
+            out.push(value.wrapping_sub(previous));
+            previous = value;
+        }
+    }
+}
+
+/// The colour map written by [`put_map`]; every byte string is one.
+fn read_map(t: &mut Reader<'_>) -> Result<ColourMap> {
+    let bytes: [u8; MAP_LEN] = t.array("Remap map")?;
+    let mut tables = [[0u8; 256]; 3];
+    for (table, steps) in tables.iter_mut().zip(bytes.chunks_exact(256)) {
+        let mut value = 0u8;
+        for (entry, &step) in table.iter_mut().zip(steps) {
+            value = value.wrapping_add(step);
+            *entry = value;
+        }
+    }
+    Ok(ColourMap::new(tables))
 }
 
 /// LEB128: seven bits per byte, low bits first, the top bit set on all but the last byte.

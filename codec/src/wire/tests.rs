@@ -1,10 +1,12 @@
 //! Unit tests of the wire codec: every rejection path says what was wrong, nothing panics.
 
+use std::sync::Arc;
+
 use bytes::{Bytes, BytesMut};
 
 use super::*;
 use crate::convert::Chroma;
-use crate::{Error, Op, Rect, Update, MAX_DIMENSION};
+use crate::{ColourMap, Error, Op, Rect, Update, MAX_DIMENSION};
 
 fn encode_host(message: &HostMessage) -> Vec<u8> {
     let mut out = Vec::new();
@@ -64,8 +66,20 @@ fn update_with(ops: Vec<Op>) -> HostMessage {
     })
 }
 
+/// A map that darkens every channel a little more than the one before.
+fn darker(by: u8) -> Arc<ColourMap> {
+    let mut tables = [[0u8; 256]; 3];
+    for (c, table) in tables.iter_mut().enumerate() {
+        for (v, entry) in table.iter_mut().enumerate() {
+            *entry = (v as u8).saturating_sub(by + c as u8);
+        }
+    }
+    Arc::new(ColourMap::new(tables))
+}
+
 fn every_op() -> Vec<Op> {
     let rect = Rect::new(16, 32, 64, 48);
+    let map = darker(40);
     vec![
         Op::Fill {
             rect,
@@ -102,6 +116,14 @@ fn every_op() -> Vec<Op> {
             first: 7,
             stride: 0,
             check: 0x7654_3210,
+        },
+        Op::Remap {
+            rect,
+            map: Arc::clone(&map),
+        },
+        Op::Remap {
+            rect: Rect::new(0, 0, 16, 16),
+            map,
         },
     ]
 }
@@ -164,7 +186,7 @@ fn bad_headers_fail_before_the_payload_arrives() {
     bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 1; expected 8"
+        "wire: unsupported version 1; expected 9"
     );
 }
 
@@ -348,7 +370,89 @@ fn table_entry(op: &Op, out: &mut Vec<u8>, payloads: &mut Vec<u8>) {
             varint(out, *first);
             out.extend_from_slice(&check.to_be_bytes());
         }
+        Op::Remap { rect: r, map } => {
+            out.push(8);
+            rect(out, *r);
+            out.push(1);
+            for table in map.tables() {
+                out.push(table[0]);
+                out.extend(table.windows(2).map(|w| w[1].wrapping_sub(w[0])));
+            }
+        }
     }
+}
+
+#[test]
+fn remaps_share_their_map_and_the_maps_are_bounded() {
+    // The second op names the first one's map: one flag byte instead of 768.
+    let map = darker(10);
+    let op = |x| Op::Remap {
+        rect: Rect::new(x, 0, 8, 8),
+        map: Arc::clone(&map),
+    };
+    let shared = encode_host(&update_with(vec![op(0), op(8)]));
+    let HostMessage::Update(decoded) = decode_host(&shared).unwrap() else {
+        panic!("not an update");
+    };
+    let [Op::Remap { map: first, .. }, Op::Remap { map: second, .. }] = &decoded.update.ops[..]
+    else {
+        panic!("{:?}", decoded.update.ops);
+    };
+    assert!(Arc::ptr_eq(first, second));
+    assert_eq!(**first, *map);
+    // An equal map that is not the same one travels again (and round-trips as two).
+    let apart = vec![
+        op(0),
+        Op::Remap {
+            rect: Rect::new(8, 0, 8, 8),
+            map: Arc::new((*map).clone()),
+        },
+    ];
+    fuzz::round_trip(&encode_host(&update_with(apart)));
+
+    // By hand: a first Remap naming "the previous map", an unknown flag, one map too many.
+    let entry = |flag: u8| {
+        let mut table = table_head(1);
+        table.extend_from_slice(&[8, 0, 0, 1, 1, flag]);
+        table
+    };
+    for (table, expected) in [
+        (
+            entry(0),
+            "wire: invalid Remap map flag 0; expected 1 (a map follows) in the update's first Remap",
+        ),
+        (
+            entry(2),
+            "wire: invalid Remap map flag 2; expected 0 (the previous map) or 1 (a map follows)",
+        ),
+        (entry(1), "wire: truncated Remap map: 768 bytes needed, 0 left"),
+    ] {
+        let err = decode_host(&raw_frame(0x02, &raw_update(2, &table, &[]))).unwrap_err();
+        assert_eq!(err.to_string(), expected);
+    }
+    let maps: Vec<Op> = (0..=MAX_REMAP_MAPS as u8)
+        .map(|i| Op::Remap {
+            rect: Rect::new(0, 0, 1, 1),
+            map: darker(i),
+        })
+        .collect();
+    let err = update_with(maps.clone())
+        .encode(&mut Vec::new())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Remap maps in one update 17 exceeds the limit 16"
+    );
+    let mut table = table_head(maps.len() as u32);
+    for op in &maps {
+        table_entry(op, &mut table, &mut Vec::new());
+        // Each rect is written from 0, 0 by `table_entry`, and so is the previous one's.
+    }
+    let err = decode_host(&raw_frame(0x02, &raw_update(2, &table, &[]))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Remap maps in one update 17 exceeds the limit 16"
+    );
 }
 
 #[test]

@@ -51,6 +51,10 @@ pub(crate) struct BenchArgs {
     /// measure what it saves).
     #[arg(long)]
     no_history: bool,
+    /// Turn colour remaps off: a page dimmed behind a dialog is coded again (to measure what
+    /// they save).
+    #[arg(long)]
+    no_remap: bool,
     /// Compress each palette tile on its own instead of in one zstd stream for the session
     /// (to measure what the stream saves).
     #[arg(long)]
@@ -121,6 +125,7 @@ fn specs(args: &BenchArgs) -> anyhow::Result<Vec<ScenarioSpec>> {
         per_frame: args.per_frame,
         cache: !args.no_cache,
         history: !args.no_history,
+        remap: !args.no_remap,
         stream: !args.no_stream,
         frame_budget: args
             .link_kbps

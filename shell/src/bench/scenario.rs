@@ -34,6 +34,8 @@ pub(crate) struct ScenarioSpec {
     pub(crate) cache: bool,
     /// Scroll history on.
     pub(crate) history: bool,
+    /// Colour remaps on.
+    pub(crate) remap: bool,
     /// Palette tiles in one zstd stream for the session (else one zstd frame each).
     pub(crate) stream: bool,
     /// Print a line per frame.
@@ -48,6 +50,7 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
     let (width, height) = source.size();
     let mut config = HostConfig::new(width, height);
     config.motion = spec.motion;
+    config.remap = spec.remap;
     config.palette.stream = spec.stream;
     if !spec.cache {
         config.cache_blocks = 0;
@@ -105,13 +108,14 @@ pub(crate) fn run_scenario(spec: &ScenarioSpec) -> anyhow::Result<ScenarioResult
 
         if spec.per_frame {
             eprintln!(
-                "{} frame {index}: {} changed, {} copied, {} cached, {} refined, {bytes} bytes, host {:.2} ms",
+                "{} frame {index}: {} changed, {} copied, {} cached, {} refined, {bytes} bytes, host {:.2} ms, {} remapped",
                 spec.name,
                 stats.dirty_blocks,
                 stats.copied_blocks,
                 stats.cached_blocks,
                 stats.refined_blocks,
-                host_time.as_secs_f64() * 1e3
+                host_time.as_secs_f64() * 1e3,
+                stats.remapped_blocks
             );
         }
         psnr_sum += psnr(&frame.pixels, &viewer.framebuffer())?;
