@@ -1,5 +1,6 @@
-//! The whole host pipeline per frame at 1080p (diff → motion → cache → plan → encode), and
-//! the motion search and the tile cache look-ups inside it, on frames of the synthetic scenes.
+//! The whole host pipeline per frame at 1080p (diff → motion → cache → remap → plan → encode),
+//! and the motion search, the tile cache look-ups and the colour-remap search inside it, on
+//! frames of the synthetic scenes.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use meekijk_benches::photo_frame;
 use meekijk_capture::{Scene, Source, Synthetic};
-use meekijk_codec::{EncodeStats, Frame, HostConfig, HostEncoder};
+use meekijk_codec::{ColourMap, EncodeStats, Frame, HostConfig, HostEncoder, Rect};
 
 /// Frames `first` and `first + 1` of a scene at 1080p, with seed 7.
 fn frames(scene: Scene, first: u64) -> (Frame, Frame) {
@@ -144,9 +145,56 @@ fn cache_lookup(c: &mut Criterion) {
     group.finish();
 }
 
+/// `frame` dimmed as behind a modal dialog (45 % of each value, 55 % of a dark blue), with a
+/// dialog of other content in the middle.
+fn behind_dialog(frame: &Frame, dialog: &Frame) -> Frame {
+    let mut tables = [[0u8; 256]; 3];
+    for (table, tint) in tables.iter_mut().zip([30u32, 20, 15]) {
+        for (v, entry) in (0u32..).zip(table.iter_mut()) {
+            *entry = ((v * 45 + tint * 55 + 50) / 100) as u8;
+        }
+    }
+    let mut out = frame.clone();
+    ColourMap::new(tables).apply(&mut out.view_mut());
+    let rect = Rect::new(660, 290, 600, 500);
+    let part = dialog.view().sub(rect).expect("dialog rect");
+    out.view_mut()
+        .sub_mut(rect)
+        .expect("dialog rect")
+        .copy_from(&part)
+        .expect("same size");
+    out
+}
+
+/// The colour-remap search alone (`EncodeStats::remap`): a page dimmed behind a dialog and
+/// lit again in turn (found, then mostly not: dimming merges values), and full changes that
+/// are no map (the cost where nothing is found).
+fn remap_search(c: &mut Criterion) {
+    let mut group = c.benchmark_group("remap");
+    let page = frames(Scene::PageScroll, 0).0;
+    let cases = [
+        (
+            "1080p/dim-and-back",
+            (
+                page.clone(),
+                behind_dialog(&page, &frames(Scene::Typing, 0).0),
+            ),
+        ),
+        ("1080p/full-change-text", (frames(Scene::Typing, 0).0, page)),
+        (
+            "1080p/full-change-photo",
+            (photo_frame(1920, 1080, 1), photo_frame(1920, 1080, 2)),
+        ),
+    ];
+    for (name, pair) in &cases {
+        bench_stage(&mut group, name, host_after(&pair.0), pair, |s| s.remap);
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = host_pipeline, motion_search, cache_lookup
+    targets = host_pipeline, motion_search, cache_lookup, remap_search
 }
 criterion_main!(benches);

@@ -92,6 +92,8 @@ pub struct EncodeStats {
     pub motion: Duration,
     /// Tile cache look-ups: hashing the changed blocks, finding entries, grouping the hits.
     pub cache: Duration,
+    /// Finding blocks the viewer holds through a colour map (a dimmed page).
+    pub remap: Duration,
     /// Planning, classifying and coding the tiles (AV1 in parallel), and keeping the cache
     /// mirror.
     pub encode: Duration,
@@ -281,8 +283,11 @@ impl HostEncoder {
             ..EncodeStats::default()
         };
         let result = self.encode_changes(frame, &mut dirty, &changed, keyframe);
-        self.stats.encode =
-            start.elapsed() - self.stats.diff - self.stats.motion - self.stats.cache;
+        self.stats.encode = start.elapsed()
+            - self.stats.diff
+            - self.stats.motion
+            - self.stats.cache
+            - self.stats.remap;
         if result.is_err() {
             // The viewer may now hold a different picture than `base`: start over.
             self.refresh = true;
@@ -502,9 +507,12 @@ impl HostEncoder {
     /// with `Remap` ops. Their state stays: a lossy block is refined later as before, and an
     /// approximate one is taken only when the map keeps its error as small (see `remap`).
     fn remap(&mut self, frame: &FrameView<'_>, dirty: &mut DirtyMap) -> Vec<Op> {
+        let start = Instant::now();
         let cols = dirty.cols();
         let approx = |col: u32, row: u32| self.blocks[(row * cols + col) as usize].approx;
-        let Some(found) = remap::find(&self.base.view(), frame, dirty, approx) else {
+        let found = remap::find(&self.base.view(), frame, dirty, approx);
+        self.stats.remap = start.elapsed();
+        let Some(found) = found else {
             return Vec::new();
         };
         for (col, row) in found.blocks.iter_dirty() {

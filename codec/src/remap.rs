@@ -5,7 +5,8 @@
 //! The host finds one map per frame. Each changed block whose new pixels are a function of
 //! its old ones, per channel, has a map of its own (a block the dialog covers has none: one old
 //! value turns into many). The blocks vote, entry by entry, and a block is sent as a remap when
-//! the winners are its own map; the others are coded as before. Blocks that become one colour
+//! the winners are its own map; the others are coded as before. A vote over a sample of each
+//! block's pixels comes first, so that a frame that is no remap costs little. Blocks that become one colour
 //! vote but are left to fills.
 
 use crate::cache::is_solid;
@@ -13,6 +14,9 @@ use crate::{DirtyMap, FrameView, FrameViewMut};
 
 /// Fewest changed blocks worth a remap: fewer are cheap to code, and the map costs bytes.
 const MIN_BLOCKS: usize = 16;
+
+/// The first look at each block: every 4th pixel of every 4th row.
+const SAMPLE_STEP: usize = 4;
 
 /// How far from each value it holds the map must be gentle for a block the viewer holds only
 /// approximately: AV1's error at the hot preset stays well within it.
@@ -108,50 +112,86 @@ pub(crate) fn find(
     if candidates.count() < MIN_BLOCKS {
         return None;
     }
-    let mut own = OwnMaps::default();
-    let mut blocks = Vec::new();
+    let mut all = Vec::new();
     for (col, row) in candidates.iter_dirty() {
         let rect = candidates.block_rect(col, row);
-        let (old, now) = (base.sub(rect).ok()?, new.sub(rect).ok()?);
-        if let Some(entries) = own.add(&old, &now) {
-            blocks.push((col, row, entries, is_solid(&now)));
+        let solid = is_solid(&new.sub(rect).ok()?);
+        // A block that became one colour tells the map only where it was one colour too:
+        // else it is text or a picture cleared (everything to one value), no dimming.
+        if !solid || is_solid(&base.sub(rect).ok()?) {
+            all.push((col, row, solid));
         }
     }
-    if blocks.len() < MIN_BLOCKS {
-        return None;
-    }
-    let mut vote = Vote::default();
-    for (_, _, entries, _) in &blocks {
-        own.entries[entries.clone()]
-            .iter()
-            .for_each(|&e| vote.cast(e));
-    }
+    // A sample of each block first: on a frame that is no remap, most blocks fail here.
+    let (sampled, _, _) = agreeing(base, new, candidates, &all, SAMPLE_STEP)?;
+    let sampled: Vec<_> = sampled.iter().map(|b| (b.col, b.row, b.solid)).collect();
+    let (blocks, own, vote) = agreeing(base, new, candidates, &sampled, 1)?;
     // A block of one colour votes (the map of a dimmed page is mostly its background's) but
     // is left to a fill: as cheap, and it needs nothing the viewer holds.
-    let taken: Vec<_> = blocks
-        .into_iter()
-        .filter(|(_, _, entries, solid)| {
-            !solid && own.entries[entries.clone()].iter().all(|&e| vote.won(e))
-        })
-        .map(|(col, row, entries, _)| (col, row, entries))
-        .collect();
-    let map = vote.map(taken.iter().flat_map(|(_, _, e)| &own.entries[e.clone()]));
+    let taken: Vec<_> = blocks.into_iter().filter(|b| !b.solid).collect();
+    let map = vote.map(taken.iter().flat_map(|b| &own.entries[b.entries.clone()]));
     let gentle = map.gentle();
     let mut mapped = DirtyMap::new(
         candidates.width(),
         candidates.height(),
         candidates.block_size(),
     );
-    for (col, row, entries) in taken {
-        let entries = &own.entries[entries];
-        if !approx(col, row) || entries.iter().all(|e| gentle[usize::from(e.at)]) {
-            mapped.set(col, row, true);
+    for b in taken {
+        let entries = &own.entries[b.entries];
+        if !approx(b.col, b.row) || entries.iter().all(|e| gentle[usize::from(e.at)]) {
+            mapped.set(b.col, b.row, true);
         }
     }
     (mapped.count() >= MIN_BLOCKS).then_some(Remap {
         map,
         blocks: mapped,
     })
+}
+
+/// A block whose own map agrees with the vote.
+struct Agreeing {
+    col: u32,
+    row: u32,
+    /// Its map, in [`OwnMaps::entries`].
+    entries: std::ops::Range<usize>,
+    /// Its new pixels are one colour.
+    solid: bool,
+}
+
+/// The `blocks` (column, row, one colour before and after) whose own maps over every `step`th
+/// pixel of every `step`th row agree with the vote of all of them, with their maps and the
+/// vote; `None` when fewer than [`MIN_BLOCKS`] agree.
+fn agreeing(
+    base: &FrameView<'_>,
+    new: &FrameView<'_>,
+    grid: &DirtyMap,
+    blocks: &[(u32, u32, bool)],
+    step: usize,
+) -> Option<(Vec<Agreeing>, OwnMaps, Vote)> {
+    let mut own = OwnMaps::default();
+    let mut found = Vec::new();
+    for &(col, row, solid) in blocks {
+        let rect = grid.block_rect(col, row);
+        let (old, now) = (base.sub(rect).ok()?, new.sub(rect).ok()?);
+        // One colour before and after: its first pixel is its map.
+        let step = if solid { rect.width as usize } else { step };
+        if let Some(entries) = own.add(&old, &now, step) {
+            found.push(Agreeing {
+                col,
+                row,
+                entries,
+                solid,
+            });
+        }
+    }
+    let mut vote = Vote::default();
+    for b in &found {
+        own.entries[b.entries.clone()]
+            .iter()
+            .for_each(|&e| vote.cast(e));
+    }
+    found.retain(|b| own.entries[b.entries.clone()].iter().all(|&e| vote.won(e)));
+    (found.len() >= MIN_BLOCKS).then_some((found, own, vote))
 }
 
 /// The maps of a frame's blocks, one after the other in `entries`.
@@ -173,13 +213,28 @@ impl Default for OwnMaps {
 }
 
 impl OwnMaps {
-    /// The block's own map, as a range of `entries`: `None` when one old value of a channel
-    /// becomes two new ones, or a pixel's alpha changes.
-    fn add(&mut self, old: &FrameView<'_>, new: &FrameView<'_>) -> Option<std::ops::Range<usize>> {
+    /// The block's own map over every `step`th pixel of every `step`th row, as a range of
+    /// `entries`: `None` when one old value of a channel becomes two new ones, or a pixel's
+    /// alpha changes.
+    fn add(
+        &mut self,
+        old: &FrameView<'_>,
+        new: &FrameView<'_>,
+        step: usize,
+    ) -> Option<std::ops::Range<usize>> {
         self.blocks += 1;
         let start = self.entries.len();
-        for y in 0..old.height() {
-            for (o, n) in old.row(y).chunks_exact(4).zip(new.row(y).chunks_exact(4)) {
+        let pixel = |p: &[u8]| u32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
+        // The pair of the pixel before: runs of one colour (most of a UI) are checked once.
+        let mut last = None;
+        for y in (0..old.height()).step_by(step) {
+            let pixels = old.row(y).chunks_exact(4).zip(new.row(y).chunks_exact(4));
+            for (o, n) in pixels.step_by(step) {
+                let pair = Some((pixel(o), pixel(n)));
+                if pair == last {
+                    continue;
+                }
+                last = pair;
                 let fits =
                     o[3] == n[3] && (0..3).all(|c| self.fits(c * 256 + usize::from(o[c]), n[c]));
                 if !fits {

@@ -39,8 +39,10 @@ impl Placed {
 /// True when every pixel of `view` has one colour. Such blocks are not looked up in the
 /// cache: a `Fill` costs less than a hit and merges with its neighbours into one rect.
 pub(crate) fn is_solid(view: &crate::FrameView<'_>) -> bool {
-    let first = view.pixel(0, 0);
-    (0..view.height()).all(|y| view.row(y).chunks_exact(4).all(|px| px == first))
+    // The top row pixel by pixel, then every row against it (a `memcmp`).
+    let top = view.row(0);
+    let first = &top[..4];
+    top.chunks_exact(4).all(|px| px == first) && (1..view.height()).all(|y| view.row(y) == top)
 }
 
 /// The entry block `index` (content `key`) should name, if the cache holds its pixels.
