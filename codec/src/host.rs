@@ -1,6 +1,7 @@
 //! `HostEncoder`: captured frames in, one [`Update`] per frame out, with zero frame delay.
 //!
-//! Per frame: diff against the last frame sent → plan rects over the dirty blocks → classify
+//! Per frame: diff against the last frame sent → copies of moved content, cache hits, and
+//! remaps of a page dimmed or faded (see [`remap`]) → plan rects over the dirty blocks → classify
 //! each rect (solid / few colours / natural) → fill, lossless palette, or AV1 (rects in
 //! parallel). Natural content is sent *hot* (fast, coarse) while it changes and *refined* once
 //! (near-lossless) after it has been still for a while; large smooth gradients (wallpaper)
