@@ -19,7 +19,8 @@ const MIN_BLOCKS: usize = 16;
 const SAMPLE_STEP: usize = 4;
 
 /// How far from each value it holds the map must be gentle for a block the viewer holds only
-/// approximately: AV1's error at the hot preset stays well within it.
+/// approximately: a refined block is a few values off the source, well within it; a hot block
+/// can be further off in places, but it is refined from the source later all the same.
 const GENTLE_RADIUS: usize = 16;
 
 /// Entries of a map: 256 per channel.
