@@ -1,5 +1,6 @@
 //! Synthetic scenes: bit-for-bit determinism, honest "unchanged" hints, and the motion each
-//! scene promises (typing changes little, the pointer alone moves, switch comes back).
+//! scene promises (typing changes little, the pointer alone moves, switch comes back, a dialog
+//! dims the whole screen).
 
 use meekijk_capture::{Masks, Scene, Source, Synthetic, MASK_COLOR, SCENE_NAMES};
 use meekijk_codec::{FrameView, Rect};
@@ -158,7 +159,15 @@ fn scenes_move_the_way_their_names_say() {
     assert_eq!(
         hashes[0], hashes[120],
         "switch returns to the first screen after 4 s"
+    ); // dialog: after 1 s the whole screen is dimmed behind a dialog; a second later the page
+       // is back exactly, the pointer (drawn over the backdrop) aside.
+    let dialog = frames(Scene::Dialog, 61);
+    let dimmed = changed_pixels(&dialog[29].view(), &dialog[30].view());
+    assert!(
+        dimmed > 1920 * 1080 * 9 / 10,
+        "the dialog dimmed {dimmed} pixels"
     );
+    assert_eq!(dialog[60].data(), dialog[29].data(), "the page comes back");
 }
 
 #[test]

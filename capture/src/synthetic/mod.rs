@@ -6,6 +6,7 @@ mod browser;
 mod canvas;
 mod code;
 mod desktop;
+mod dialog;
 mod document;
 mod editor;
 mod noise;
@@ -47,10 +48,13 @@ pub enum Scene {
     IdleCursor,
     /// Full-screen alternation between an editor and a browser every two seconds.
     Switch,
+    /// The documentation page, dimmed behind a modal dialog that opens every two seconds and
+    /// closes a second later.
+    Dialog,
 }
 
 /// The names of all scenes, as accepted by `synthetic:<name>`.
-pub const SCENE_NAMES: [&str; 8] = [
+pub const SCENE_NAMES: [&str; 9] = [
     "typing",
     "terminal-scroll",
     "page-scroll",
@@ -59,11 +63,12 @@ pub const SCENE_NAMES: [&str; 8] = [
     "video",
     "idle-cursor",
     "switch",
+    "dialog",
 ];
 
 impl Scene {
     /// Every scene, in the order of [`SCENE_NAMES`].
-    pub const ALL: [Scene; 8] = [
+    pub const ALL: [Scene; 9] = [
         Scene::Typing,
         Scene::TerminalScroll,
         Scene::PageScroll,
@@ -72,6 +77,7 @@ impl Scene {
         Scene::Video,
         Scene::IdleCursor,
         Scene::Switch,
+        Scene::Dialog,
     ];
 
     /// The scene's name, as in `synthetic:<name>`.
@@ -153,6 +159,7 @@ impl Synthetic {
             Scene::Video => Box::new(video::VideoScene::new(&mut canvas, fps, seed)),
             Scene::IdleCursor => Box::new(windows::IdleCursor::new(&mut canvas, fps, seed)?),
             Scene::Switch => Box::new(windows::Switch::new(&mut canvas, fps, seed)),
+            Scene::Dialog => Box::new(dialog::Dialog::new(&mut canvas, fps, seed)),
         };
         Ok(Self {
             scene,
