@@ -4,17 +4,25 @@
 use super::*;
 use crate::{diff, Frame, Rect};
 
+/// Sets each pixel of `rect` to `f(x, y, pixel)`, `x` and `y` counted from the rect's corner.
+fn paint(frame: &mut Frame, rect: Rect, f: impl Fn(u32, u32, &[u8]) -> [u8; 4]) {
+    let mut view = frame.view_mut();
+    let mut area = view.sub_mut(rect).unwrap();
+    for y in 0..rect.height {
+        for (x, px) in (0..).zip(area.row_mut(y).chunks_exact_mut(4)) {
+            let new = f(x, y, px);
+            px.copy_from_slice(&new);
+        }
+    }
+}
+
 /// A 640×384 page: bands of grey levels and colours, every value of every channel somewhere.
 fn page() -> Frame {
     let mut frame = Frame::new(640, 384).unwrap();
-    let mut view = frame.view_mut();
-    for y in 0..384u32 {
-        for (x, px) in view.row_mut(y).chunks_exact_mut(4).enumerate() {
-            let x = x as u32;
-            let v = ((x * 7 + y * 3) % 256) as u8;
-            px.copy_from_slice(&[v, v.wrapping_mul(3), 255 - v, 255]);
-        }
-    }
+    paint(&mut frame, Rect::new(0, 0, 640, 384), |x, y, _| {
+        let v = ((x * 7 + y * 3) % 256) as u8;
+        [v, v.wrapping_mul(3), 255 - v, 255]
+    });
     frame
 }
 
@@ -47,14 +55,10 @@ fn a_dimmed_page_is_one_map_and_the_dialog_is_left_to_code() {
     let mut new = dimmed(&base);
     // A dialog of new content (a pattern no map of the page gives) over the middle.
     let dialog = Rect::new(200, 96, 224, 160);
-    let mut view = new.view_mut();
-    let mut box_ = view.sub_mut(dialog).unwrap();
-    for y in 0..dialog.height {
-        for (x, px) in box_.row_mut(y).chunks_exact_mut(4).enumerate() {
-            let v = ((x as u32 * 13 + y * 5) % 251) as u8;
-            px.copy_from_slice(&[v, 255 - v, v / 2, 255]);
-        }
-    }
+    paint(&mut new, dialog, |x, y, _| {
+        let v = ((x * 13 + y * 5) % 251) as u8;
+        [v, 255 - v, v / 2, 255]
+    });
     let remap = found(&base, &new, |_, _| false).expect("the dimmed page is a remap");
     let blocks = remap.blocks;
     // Every block outside the dialog's blocks, none inside them.
@@ -97,20 +101,14 @@ fn few_blocks_an_alpha_change_or_no_function_is_no_remap() {
     assert!(found(&base, &new, |_, _| false).is_none());
     // The whole page dimmed but alpha changed.
     let mut new = dimmed(&base);
-    for y in 0..new.height() {
-        for px in new.view_mut().row_mut(y).chunks_exact_mut(4) {
-            px[3] = 128;
-        }
-    }
+    paint(&mut new, base.rect(), |_, _, px| [px[0], px[1], px[2], 128]);
     assert!(found(&base, &new, |_, _| false).is_none());
     // Another pattern over the whole page: one old value becomes many new ones.
     let mut new = base.clone();
-    for y in 0..new.height() {
-        for (x, px) in new.view_mut().row_mut(y).chunks_exact_mut(4).enumerate() {
-            let v = ((x as u32 * 11 + y * 5) % 256) as u8;
-            px[..3].copy_from_slice(&[v, v, v]);
-        }
-    }
+    paint(&mut new, base.rect(), |x, y, _| {
+        let v = ((x * 11 + y * 5) % 256) as u8;
+        [v, v, v, 255]
+    });
     assert!(found(&base, &new, |_, _| false).is_none());
 }
 
@@ -151,14 +149,10 @@ fn the_majority_of_blocks_sets_an_entry() {
     let base = page();
     let mut new = dimmed(&base);
     let right = Rect::new(448, 0, 192, 384);
-    let mut view = new.view_mut();
-    let mut part = view.sub_mut(right).unwrap();
-    for y in 0..right.height {
-        let src = base.view().sub(right).unwrap().row(y).to_vec();
-        for (px, s) in part.row_mut(y).chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-            px.copy_from_slice(&[255 - s[0], 255 - s[1], 255 - s[2], 255]);
-        }
-    }
+    paint(&mut new, right, |x, y, _| {
+        let s = base.view().pixel(right.x + x, y);
+        [255 - s[0], 255 - s[1], 255 - s[2], 255]
+    });
     let remap = found(&base, &new, |_, _| false).unwrap();
     for (col, row) in remap.blocks.iter_dirty() {
         assert!(col < 14, "block {col},{row} of the inverted third");
