@@ -148,14 +148,9 @@ fn cache_lookup(c: &mut Criterion) {
 /// `frame` dimmed as behind a modal dialog (45 % of each value, 55 % of a dark blue), with a
 /// dialog of other content in the middle.
 fn behind_dialog(frame: &Frame, dialog: &Frame) -> Frame {
-    let mut tables = [[0u8; 256]; 3];
-    for (table, tint) in tables.iter_mut().zip([30u32, 20, 15]) {
-        for (v, entry) in (0u32..).zip(table.iter_mut()) {
-            *entry = ((v * 45 + tint * 55 + 50) / 100) as u8;
-        }
-    }
     let mut out = frame.clone();
-    ColourMap::new(tables).apply(&mut out.view_mut());
+    ColourMap::from_fn(|c, v| ((u32::from(v) * 45 + [30, 20, 15][c] * 55 + 50) / 100) as u8)
+        .apply(&mut out.view_mut());
     let rect = Rect::new(660, 290, 600, 500);
     let part = dialog.view().sub(rect).expect("dialog rect");
     out.view_mut()

@@ -6,8 +6,8 @@
 //! its old ones, per channel, has a map of its own (a block the dialog covers has none: one old
 //! value turns into many). The blocks vote, entry by entry, and a block is sent as a remap when
 //! the winners are its own map; the others are coded as before. A vote over a sample of each
-//! block's pixels comes first, so that a frame that is no remap costs little. Blocks that become one colour
-//! vote but are left to fills.
+//! block's pixels comes first, so that a frame that is no remap costs little. Blocks that
+//! become one colour vote but are left to fills.
 
 use crate::cache::is_solid;
 use crate::{DirtyMap, FrameView, FrameViewMut};
@@ -47,6 +47,17 @@ impl std::fmt::Debug for ColourMap {
 impl ColourMap {
     /// A map from its blue, green and red tables.
     pub fn new(tables: [[u8; 256]; 3]) -> Self {
+        Self { tables }
+    }
+
+    /// The map that sends `value` of channel `c` (0 blue, 1 green, 2 red) to `f(c, value)`.
+    pub fn from_fn(f: impl Fn(usize, u8) -> u8) -> Self {
+        let mut tables = [[0u8; 256]; 3];
+        for (c, table) in tables.iter_mut().enumerate() {
+            for (value, entry) in (0..=255).zip(table.iter_mut()) {
+                *entry = f(c, value);
+            }
+        }
         Self { tables }
     }
 

@@ -37,13 +37,9 @@ fn hello() -> HostMessage {
 fn update_every_op() -> HostMessage {
     let rect = Rect::new(64, 128, 32, 16);
     // A modal dialog's backdrop: 45 % of each value and 55 % of a dark blue.
-    let mut tables = [[0u8; 256]; 3];
-    for (table, tint) in tables.iter_mut().zip([30u32, 20, 15]) {
-        for (v, entry) in (0u32..).zip(table.iter_mut()) {
-            *entry = ((v * 45 + tint * 55 + 50) / 100) as u8;
-        }
-    }
-    let backdrop = Arc::new(ColourMap::new(tables));
+    let backdrop = Arc::new(ColourMap::from_fn(|c, v| {
+        ((u32::from(v) * 45 + [30, 20, 15][c] * 55 + 50) / 100) as u8
+    }));
     HostMessage::Update(UpdateMessage {
         sequence: 42,
         capture_us: 1_234_567_890,

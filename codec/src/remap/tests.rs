@@ -34,13 +34,7 @@ fn dim(v: u8, c: usize) -> u8 {
 
 fn dimmed(frame: &Frame) -> Frame {
     let mut out = frame.clone();
-    let mut tables = [[0u8; 256]; 3];
-    for (c, table) in tables.iter_mut().enumerate() {
-        for (v, entry) in table.iter_mut().enumerate() {
-            *entry = dim(v as u8, c);
-        }
-    }
-    ColourMap::new(tables).apply(&mut out.view_mut());
+    ColourMap::from_fn(|c, v| dim(v, c)).apply(&mut out.view_mut());
     out
 }
 
@@ -122,14 +116,8 @@ fn approximate_blocks_need_a_gentle_map() {
     assert_eq!(found(&base, &new, approx_left).unwrap().blocks.count(), all);
     // Swapping the two halves of each channel's range is a map too, but one step jumps by 128:
     // a pixel one off the source could come out 128 off.
-    let mut tables = [[0u8; 256]; 3];
-    for table in &mut tables {
-        for (v, entry) in table.iter_mut().enumerate() {
-            *entry = (v as u8).wrapping_add(128);
-        }
-    }
     let mut swapped = base.clone();
-    ColourMap::new(tables).apply(&mut swapped.view_mut());
+    ColourMap::from_fn(|_, v| v.wrapping_add(128)).apply(&mut swapped.view_mut());
     let remap = found(&base, &swapped, approx_left).unwrap();
     let taken_left = (0..remap.blocks.rows())
         .flat_map(|row| (0..10).map(move |col| (col, row)))
@@ -163,14 +151,9 @@ fn the_majority_of_blocks_sets_an_entry() {
 
 #[test]
 fn applying_maps_each_channel_and_keeps_alpha() {
-    let mut tables = [[0u8; 256]; 3];
-    for (c, table) in tables.iter_mut().enumerate() {
-        for (v, entry) in table.iter_mut().enumerate() {
-            *entry = (v as u8).wrapping_add(c as u8 + 1);
-        }
-    }
+    let map = ColourMap::from_fn(|c, v| v.wrapping_add(c as u8 + 1));
     let mut frame = Frame::filled(3, 2, [10, 20, 30, 40]).unwrap();
-    ColourMap::new(tables).apply(&mut frame.view_mut().sub_mut(Rect::new(1, 0, 2, 1)).unwrap());
+    map.apply(&mut frame.view_mut().sub_mut(Rect::new(1, 0, 2, 1)).unwrap());
     assert_eq!(frame.view().pixel(0, 0), [10, 20, 30, 40]);
     assert_eq!(frame.view().pixel(1, 0), [11, 22, 33, 40]);
     assert_eq!(frame.view().pixel(2, 1), [10, 20, 30, 40]);

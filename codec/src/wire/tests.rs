@@ -68,13 +68,7 @@ fn update_with(ops: Vec<Op>) -> HostMessage {
 
 /// A map that darkens every channel a little more than the one before.
 fn darker(by: u8) -> Arc<ColourMap> {
-    let mut tables = [[0u8; 256]; 3];
-    for (c, table) in tables.iter_mut().enumerate() {
-        for (v, entry) in table.iter_mut().enumerate() {
-            *entry = (v as u8).saturating_sub(by + c as u8);
-        }
-    }
-    Arc::new(ColourMap::new(tables))
+    Arc::new(ColourMap::from_fn(|c, v| v.saturating_sub(by + c as u8)))
 }
 
 fn every_op() -> Vec<Op> {
