@@ -263,3 +263,58 @@ fn shm_and_xcap_capture_what_an_x_client_drew_and_mask_windows_by_title() {
         median_ms(xcap_ms)
     );
 }
+
+/// Pixels of `view` within `reach` of (`x`, `y`) that are not the root's colour.
+fn not_root_near(view: &FrameView<'_>, (x, y): (u32, u32), reach: u32) -> usize {
+    let xs = x.saturating_sub(reach)..(x + reach).min(view.width());
+    let ys = y.saturating_sub(reach)..(y + reach).min(view.height());
+    ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+        .filter(|&(x, y)| bgr(view, x, y) != ROOT_RGB)
+        .count()
+}
+
+#[test]
+fn the_pointer_is_drawn_where_it_is_and_masks_still_hide_it() {
+    let xvfb = XServer::xvfb();
+    let (conn, screen) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
+    let root = conn.setup().roots[screen].root;
+    conn.change_window_attributes(
+        root,
+        &ChangeWindowAttributesAux::new().background_pixel(ROOT_RGB),
+    )
+    .unwrap();
+    conn.clear_area(false, root, 0, 0, 0, 0).unwrap();
+    let mut shm =
+        ShmCapture::open(Some(&xvfb.display), &Monitor::Primary).expect("open MIT-SHM capture");
+    let (here, there) = ((300, 200), (1500, 900));
+    // As a person moves the mouse: the pointer shows where it is, and nowhere else.
+    for (at, away) in [(here, there), (there, here)] {
+        conn.warp_pointer(x11rb::NONE, root, 0, 0, 0, 0, at.0 as i16, at.1 as i16)
+            .unwrap();
+        conn.sync().unwrap();
+        let frame = shm.next_frame().unwrap().expect("a frame");
+        let drawn = not_root_near(&frame.pixels, at, 32);
+        assert!(drawn >= 20, "pointer at {at:?}: {drawn} pixels drawn");
+        assert_eq!(
+            not_root_near(&frame.pixels, away, 32),
+            0,
+            "nothing at {away:?}"
+        );
+        let elsewhere = frame
+            .pixels
+            .data()
+            .chunks_exact(4)
+            .filter(|px| px[..3] != [0x99, 0x66, 0x33])
+            .count();
+        assert_eq!(elsewhere, drawn, "only the pointer differs from the root");
+    }
+    // A masked area hides the pointer too.
+    shm.set_masks(Masks::new().rect(Rect::new(1400, 800, 200, 200)))
+        .unwrap();
+    let frame = shm.next_frame().unwrap().expect("a frame");
+    for y in 800..1000 {
+        for x in 1400..1600 {
+            assert_eq!(frame.pixels.pixel(x, y), MASK_COLOR, "pixel ({x}, {y})");
+        }
+    }
+}

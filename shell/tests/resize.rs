@@ -65,12 +65,27 @@ fn the_viewer_follows_when_the_customer_changes_the_resolution() {
     let (view_status, view_out) = view.finish();
     assert!(view_status.success(), "{view_out}");
 
-    // The last picture is the whole new screen, exactly (a solid root: lossless fills).
+    // The last picture is the whole new screen, exactly (a solid root: lossless fills), and
+    // the customer's pointer: every other pixel lies in one pointer-sized box.
     let (w, h, pixels) = read_png_bgra(&shot);
     assert_eq!((w, h), (1024, 768));
     let root = [0xb0, 0x70, 0x20, 0xff];
-    let wrong = pixels.chunks_exact(4).filter(|p| *p != root).count();
-    assert_eq!(wrong, 0, "{wrong} pixels are not the root colour");
+    let others: Vec<(usize, usize)> = (0..)
+        .zip(pixels.chunks_exact(4))
+        .filter(|(_, p)| *p != root)
+        .map(|(i, _)| (i % w as usize, i / w as usize))
+        .collect();
+    assert!(others.len() >= 20, "no pointer: {} pixels", others.len());
+    let span = |at: fn(&(usize, usize)) -> usize| {
+        let (lo, hi) = (others.iter().map(at).min(), others.iter().map(at).max());
+        hi.unwrap_or(0) - lo.unwrap_or(0)
+    };
+    let (across, down) = (span(|p| p.0), span(|p| p.1));
+    assert!(
+        across < 64 && down < 64,
+        "{} pixels are not the root colour, over {across}x{down}",
+        others.len()
+    );
     // One Y4M stream per size: the first part at the old size, the rest beside it.
     assert!(y4m_header(&record).contains("W1280 H800"));
     assert!(y4m_header(&dir.join("session-2.y4m")).contains("W1024 H768"));

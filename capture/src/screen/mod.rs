@@ -1,6 +1,7 @@
 //! Screen capture: X11 MIT-SHM on a persistent connection (fast path, ~0.3 ms per 1080p
 //! frame) and xcap (portable fallback, also used to list monitors and windows).
 
+mod pointer;
 mod segment;
 mod shm;
 mod xcap_backend;

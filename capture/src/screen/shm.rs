@@ -1,5 +1,6 @@
-//! X11 capture through MIT-SHM on one persistent connection: each frame is a single
-//! ShmGetImage round trip into a segment we keep mapped, and the frame is a view of it.
+//! X11 capture through MIT-SHM on one persistent connection: each frame is a ShmGetImage
+//! round trip into a segment we keep mapped, and the frame is a view of it, with the pointer
+//! drawn in from XFixes' cursor image (a second, small round trip) when the server has it.
 //! When RandR says the screen changed, the monitor is looked up again and the segment follows
 //! its new size: frames then come at that size.
 
@@ -9,12 +10,14 @@ use meekijk_codec::{FrameView, FrameViewMut};
 use x11rb::connection::{Connection, RequestConnection};
 use x11rb::protocol::randr::{self, ConnectionExt as _};
 use x11rb::protocol::shm::{self, ConnectionExt as _};
+use x11rb::protocol::xfixes::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{
     self, AtomEnum, ConnectionExt as _, ImageFormat, ImageOrder, MapState,
 };
 use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
 
+use super::pointer::Pointer;
 use super::segment::Segment;
 use super::{select, Monitor, MonitorInfo};
 use crate::mask::{self, Masks, WindowInfo};
@@ -41,6 +44,8 @@ pub struct ShmCapture {
     started: Instant,
     masks: Masks,
     atoms: Atoms,
+    /// The server has XFixes: the pointer is drawn into each frame.
+    xfixes: bool,
 }
 
 /// Atoms needed to find windows and their titles.
@@ -167,6 +172,7 @@ impl ShmCapture {
         let monitor = select(&monitors_of(&conn, root, screen)?, &wanted)?;
         let (segment, shmseg) = attach(&conn, &monitor)?;
         let atoms = intern_atoms(&conn)?;
+        let xfixes = has_xfixes(&conn)?;
         Ok(Self {
             conn,
             display,
@@ -179,6 +185,7 @@ impl ShmCapture {
             started: Instant::now(),
             masks: Masks::new(),
             atoms,
+            xfixes,
         })
     }
 
@@ -324,6 +331,23 @@ impl ShmCapture {
     }
 }
 
+/// True when the server has XFixes, whose cursor image the pointer is drawn from (version
+/// 1 has it; the version must be asked for before the extension is used).
+fn has_xfixes(conn: &RustConnection) -> Result<bool> {
+    if conn
+        .extension_information(xfixes::X11_EXTENSION_NAME)
+        .map_err(x11("query XFixes"))?
+        .is_none()
+    {
+        return Ok(false);
+    }
+    conn.xfixes_query_version(1, 0)
+        .map_err(x11("XFixes QueryVersion"))?
+        .reply()
+        .map_err(x11("XFixes QueryVersion"))?;
+    Ok(true)
+}
+
 /// Maps a segment the size of `monitor` and attaches it to the server.
 fn attach(conn: &RustConnection, monitor: &MonitorInfo) -> Result<(Segment, shm::Seg)> {
     let len = monitor.width as usize * monitor.height as usize * 4;
@@ -373,6 +397,24 @@ impl Source for ShmCapture {
         }
         let timestamp = self.started.elapsed();
         let (w, h) = (self.monitor.width, self.monitor.height);
+        if self.xfixes {
+            let image = self
+                .conn
+                .xfixes_get_cursor_image()
+                .map_err(x11("XFixes GetCursorImage"))?
+                .reply()
+                .map_err(x11("XFixes GetCursorImage"))?;
+            let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
+            let pointer = Pointer {
+                x: i64::from(image.x) - i64::from(image.xhot) - i64::from(self.monitor.x),
+                y: i64::from(image.y) - i64::from(image.yhot) - i64::from(self.monitor.y),
+                width: image.width.into(),
+                height: image.height.into(),
+                pixels: &image.cursor_image,
+            };
+            pointer.draw(&mut view);
+        }
+        // Masks go on last: what they hide stays hidden, the pointer over it too.
         if !self.masks.is_empty() {
             let windows = if self.masks.has_titles() {
                 self.windows()?
