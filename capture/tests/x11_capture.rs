@@ -133,8 +133,8 @@ fn assert_secret_hidden(view: &FrameView<'_>, backend: &str) {
     );
 }
 
-#[test]
-fn shm_and_xcap_capture_what_an_x_client_drew_and_mask_windows_by_title() {
+/// A fresh Xvfb whose root is [`ROOT_RGB`], a client connection to it, and its root window.
+fn xvfb_with_solid_root() -> (XServer, RustConnection, u32) {
     let xvfb = XServer::xvfb();
     let (conn, screen) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
     let root = conn.setup().roots[screen].root;
@@ -145,6 +145,12 @@ fn shm_and_xcap_capture_what_an_x_client_drew_and_mask_windows_by_title() {
     )
     .unwrap();
     conn.clear_area(false, root, 0, 0, 0, 0).unwrap();
+    (xvfb, conn, root)
+}
+
+#[test]
+fn shm_and_xcap_capture_what_an_x_client_drew_and_mask_windows_by_title() {
+    let (xvfb, conn, root) = xvfb_with_solid_root();
     let plain = window(
         &conn,
         root,
@@ -275,15 +281,7 @@ fn not_root_near(view: &FrameView<'_>, (x, y): (u32, u32), reach: u32) -> usize 
 
 #[test]
 fn the_pointer_is_drawn_where_it_is_and_masks_still_hide_it() {
-    let xvfb = XServer::xvfb();
-    let (conn, screen) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
-    let root = conn.setup().roots[screen].root;
-    conn.change_window_attributes(
-        root,
-        &ChangeWindowAttributesAux::new().background_pixel(ROOT_RGB),
-    )
-    .unwrap();
-    conn.clear_area(false, root, 0, 0, 0, 0).unwrap();
+    let (xvfb, conn, root) = xvfb_with_solid_root();
     let mut shm =
         ShmCapture::open(Some(&xvfb.display), &Monitor::Primary).expect("open MIT-SHM capture");
     let (here, there) = ((300, 200), (1500, 900));
