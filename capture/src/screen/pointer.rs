@@ -74,10 +74,10 @@ mod tests {
 
     #[test]
     fn opaque_pixels_replace_transparent_ones_keep_and_half_blends() {
+        // Opaque blue, then half-transparent dark red (premultiplied), then transparent.
         let mut image = [0u32; 12];
-        image[0] = 0xff_00_00_ff; // opaque blue
-        image[1] = 0x80_40_00_00; // half-transparent dark red, premultiplied
-                                  // image[2..]: fully transparent
+        image[0] = 0xff_00_00_ff;
+        image[1] = 0x80_40_00_00;
         let frame = drawn(10, 5, &image);
         let view = frame.view();
         assert_eq!(&view.pixel(10, 5)[..3], &[255, 0, 0], "opaque blue (BGR)");
