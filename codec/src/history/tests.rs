@@ -1,3 +1,6 @@
+//! Scroll-history tests: which rows a scroll pushes out and keeps, how intervals subtract, and
+//! how a stored row of many spans is found again.
+
 use super::*;
 use crate::Frame;
 

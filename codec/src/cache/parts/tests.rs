@@ -1,3 +1,6 @@
+//! Cache-part tests: what is left of a rect joins into few strips, and a part matches only
+//! the same place of the entry it names.
+
 use super::*;
 use crate::Frame;
 
