@@ -251,6 +251,11 @@ impl ShmCapture {
         Ok(())
     }
 
+    /// The pointer's image and where it is (XFixes), or `None` when the server refuses.
+    fn cursor_image(&self) -> Option<xfixes::GetCursorImageReply> {
+        self.conn.xfixes_get_cursor_image().ok()?.reply().ok()
+    }
+
     /// Top-level windows (from the window manager's client list, or the root's children
     /// when no window manager runs), relative to the captured monitor.
     ///
@@ -397,13 +402,10 @@ impl Source for ShmCapture {
         }
         let timestamp = self.started.elapsed();
         let (w, h) = (self.monitor.width, self.monitor.height);
-        if self.xfixes {
-            let image = self
-                .conn
-                .xfixes_get_cursor_image()
-                .map_err(x11("XFixes GetCursorImage"))?
-                .reply()
-                .map_err(x11("XFixes GetCursorImage"))?;
+        // A frame without the pointer beats no frame: a cursor image the server refuses is
+        // left out (a broken connection fails the next grab anyway).
+        let cursor = self.xfixes.then(|| self.cursor_image()).flatten();
+        if let Some(image) = cursor {
             let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
             let pointer = Pointer {
                 x: i64::from(image.x) - i64::from(image.xhot) - i64::from(self.monitor.x),
