@@ -159,8 +159,9 @@ fn scenes_move_the_way_their_names_say() {
     assert_eq!(
         hashes[0], hashes[120],
         "switch returns to the first screen after 4 s"
-    ); // dialog: after 1 s the whole screen is dimmed behind a dialog; a second later the page
-       // is back exactly, the pointer (drawn over the backdrop) aside.
+    );
+    // dialog: after 1 s the whole screen is dimmed behind a dialog; a second later the page
+    // is back exactly, the pointer (drawn over the backdrop) aside.
     let dialog = frames(Scene::Dialog, 61);
     let dimmed = changed_pixels(&dialog[29].view(), &dialog[30].view());
     assert!(

@@ -302,7 +302,7 @@ fn the_pointer_is_drawn_where_it_is_and_masks_still_hide_it() {
             .pixels
             .data()
             .chunks_exact(4)
-            .filter(|px| px[..3] != [0x99, 0x66, 0x33])
+            .filter(|px| px[..3] != ROOT_RGB.to_le_bytes()[..3])
             .count();
         assert_eq!(elsewhere, drawn, "only the pointer differs from the root");
     }

@@ -251,8 +251,13 @@ impl ShmCapture {
         Ok(())
     }
 
-    /// The pointer's image and where it is (XFixes), or `None` when the server refuses.
+    /// The pointer's image and where it is (XFixes); `None` without XFixes, or when the
+    /// server refuses: a frame without the pointer beats no frame (a broken connection
+    /// fails the next grab anyway).
     fn cursor_image(&self) -> Option<xfixes::GetCursorImageReply> {
+        if !self.xfixes {
+            return None;
+        }
         self.conn.xfixes_get_cursor_image().ok()?.reply().ok()
     }
 
@@ -402,11 +407,14 @@ impl Source for ShmCapture {
         }
         let timestamp = self.started.elapsed();
         let (w, h) = (self.monitor.width, self.monitor.height);
-        // A frame without the pointer beats no frame: a cursor image the server refuses is
-        // left out (a broken connection fails the next grab anyway).
-        let cursor = self.xfixes.then(|| self.cursor_image()).flatten();
-        if let Some(image) = cursor {
-            let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
+        let cursor = self.cursor_image();
+        let windows = if self.masks.has_titles() {
+            self.windows()?
+        } else {
+            Vec::new()
+        };
+        let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
+        if let Some(image) = &cursor {
             let pointer = Pointer {
                 x: i64::from(image.x) - i64::from(image.xhot) - i64::from(self.monitor.x),
                 y: i64::from(image.y) - i64::from(image.yhot) - i64::from(self.monitor.y),
@@ -417,15 +425,7 @@ impl Source for ShmCapture {
             pointer.draw(&mut view);
         }
         // Masks go on last: what they hide stays hidden, the pointer over it too.
-        if !self.masks.is_empty() {
-            let windows = if self.masks.has_titles() {
-                self.windows()?
-            } else {
-                Vec::new()
-            };
-            let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
-            mask::paint(&mut view, &self.masks, &windows);
-        }
+        mask::paint(&mut view, &self.masks, &windows);
         let pixels = FrameView::new(self.segment.bytes(), w, h, w as usize * 4)?;
         Ok(Some(SourceFrame {
             pixels,

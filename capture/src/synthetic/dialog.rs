@@ -91,10 +91,10 @@ impl Animate for Dialog {
             return false;
         }
         self.pointer.lift(canvas);
-        match self.behind.take() {
-            Some(page) if !open => canvas.put(&page),
-            _ if open => self.open(canvas),
-            _ => {}
+        if open {
+            self.open(canvas);
+        } else if let Some(page) = self.behind.take() {
+            canvas.put(&page);
         }
         self.pointer
             .place(canvas, self.pointer_at.0, self.pointer_at.1);
