@@ -288,6 +288,7 @@ impl Source for RecordedFile {
         let nanos = index as u128 * den as u128 * 1_000_000_000 / num as u128;
         Ok(Some(SourceFrame {
             pixels: self.frame.view(),
+            pointer: None,
             timestamp: Duration::from_nanos(nanos.min(u64::MAX as u128) as u64),
             unchanged: false,
         }))

@@ -15,6 +15,8 @@ mod synthetic;
 pub use error::{Error, Result};
 pub use file::RecordedFile;
 pub use mask::{Masks, WindowInfo, MASK_COLOR};
-pub use screen::{list_monitors, list_windows, Monitor, MonitorInfo, ShmCapture, XcapCapture};
+pub use screen::{
+    list_monitors, list_windows, Monitor, MonitorInfo, Pointer, ShmCapture, XcapCapture,
+};
 pub use source::{open, Source, SourceFrame, SourceSpec, MAX_FPS};
 pub use synthetic::{Scene, Synthetic, MIN_SCENE_SIDE, SCENE_NAMES};

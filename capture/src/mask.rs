@@ -69,24 +69,36 @@ pub struct WindowInfo {
     pub height: u32,
 }
 
-/// Paints the masks over `frame`. `windows` is the current window list (empty when the
-/// masks have no titles). Areas partly outside the frame are clipped.
-pub(crate) fn paint(frame: &mut FrameViewMut<'_>, masks: &Masks, windows: &[WindowInfo]) {
-    let (fw, fh) = (frame.width() as i64, frame.height() as i64);
+/// The areas the masks cover on a `width`×`height` frame, clipped to it, as (left, top,
+/// right, bottom). `windows` is the current window list (empty when the masks have no titles).
+fn areas<'a>(
+    masks: &'a Masks,
+    windows: &'a [WindowInfo],
+    width: u32,
+    height: u32,
+) -> impl Iterator<Item = (i64, i64, i64, i64)> + 'a {
+    let (fw, fh) = (i64::from(width), i64::from(height));
     let window_rects = windows
         .iter()
         .filter(|w| masks.matches_title(&w.title))
-        .map(|w| (w.x, w.y, w.width as i64, w.height as i64));
-    let fixed = masks
-        .rects
-        .iter()
-        .map(|r| (r.x as i64, r.y as i64, r.width as i64, r.height as i64));
-    for (x, y, w, h) in fixed.chain(window_rects) {
-        let (x0, y0) = (x.clamp(0, fw), y.clamp(0, fh));
-        let (x1, y1) = ((x + w).clamp(0, fw), (y + h).clamp(0, fh));
-        if x1 <= x0 || y1 <= y0 {
-            continue;
-        }
+        .map(|w| (w.x, w.y, i64::from(w.width), i64::from(w.height)));
+    let fixed = masks.rects.iter().map(|r| {
+        let (x, y) = (i64::from(r.x), i64::from(r.y));
+        (x, y, i64::from(r.width), i64::from(r.height))
+    });
+    fixed
+        .chain(window_rects)
+        .map(move |(x, y, w, h)| {
+            let (x0, y0) = (x.clamp(0, fw), y.clamp(0, fh));
+            (x0, y0, (x + w).clamp(0, fw), (y + h).clamp(0, fh))
+        })
+        .filter(|&(x0, y0, x1, y1)| x1 > x0 && y1 > y0)
+}
+
+/// Paints the masks over `frame`. `windows` is the current window list (empty when the
+/// masks have no titles). Areas partly outside the frame are clipped.
+pub(crate) fn paint(frame: &mut FrameViewMut<'_>, masks: &Masks, windows: &[WindowInfo]) {
+    for (x0, y0, x1, y1) in areas(masks, windows, frame.width(), frame.height()) {
         for row in y0..y1 {
             let px = &mut frame.row_mut(row as u32)[x0 as usize * 4..x1 as usize * 4];
             for p in px.chunks_exact_mut(4) {
@@ -94,6 +106,19 @@ pub(crate) fn paint(frame: &mut FrameViewMut<'_>, masks: &Masks, windows: &[Wind
             }
         }
     }
+}
+
+/// True when a mask on a `width`×`height` frame covers any pixel of `area` (left, top,
+/// right, bottom; may reach outside the frame): a pointer there is not shown, so where the
+/// customer points inside a hidden PIN pad stays hidden too.
+pub(crate) fn hides(
+    masks: &Masks,
+    windows: &[WindowInfo],
+    (width, height): (u32, u32),
+    (left, top, right, bottom): (i64, i64, i64, i64),
+) -> bool {
+    areas(masks, windows, width, height)
+        .any(|(x0, y0, x1, y1)| left < x1 && x0 < right && top < y1 && y0 < bottom)
 }
 
 #[cfg(test)]
@@ -130,5 +155,21 @@ mod tests {
         assert_eq!(view.pixel(2, 1), [1, 2, 3, 255]);
         assert_eq!(view.pixel(1, 2), [1, 2, 3, 255]);
         assert_eq!(view.pixel(7, 5), [1, 2, 3, 255]);
+
+        // A pointer touching a masked pixel is hidden; one beside the masks is not.
+        let size = (10, 6);
+        assert!(
+            hides(&masks, &windows, size, (7, 3, 9, 5)),
+            "corner of the rect"
+        );
+        assert!(
+            hides(&masks, &windows, size, (-5, -5, 1, 1)),
+            "the window, off-frame"
+        );
+        assert!(!hides(&masks, &windows, size, (2, 2, 8, 4)), "between them");
+        assert!(
+            !hides(&masks, &windows, size, (10, 0, 14, 4)),
+            "off the frame"
+        );
     }
 }

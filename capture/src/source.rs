@@ -7,7 +7,7 @@ use std::time::Duration;
 use meekijk_codec::FrameView;
 
 use crate::mask::Masks;
-use crate::screen::Monitor;
+use crate::screen::{Monitor, Pointer};
 use crate::synthetic::{Scene, Synthetic};
 use crate::{Error, RecordedFile, Result};
 
@@ -20,6 +20,10 @@ pub struct SourceFrame<'a> {
     /// The BGRA8 pixels (alpha is 255 for synthetic and recorded frames; screen backends
     /// leave the X server's padding byte).
     pub pixels: FrameView<'a>,
+    /// Where the pointer is and what it looks like, for the viewer to draw over the pixels;
+    /// `None` when there is none to show: off this monitor, over a masked area, not known
+    /// (the xcap fallback) or already in the pixels (synthetic scenes and recorded files).
+    pub pointer: Option<Pointer<'a>>,
     /// Capture time since the source was opened, or frame index / fps for synthetic and
     /// recorded sources.
     pub timestamp: Duration,

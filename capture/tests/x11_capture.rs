@@ -7,9 +7,11 @@ use std::time::Instant;
 
 mod common;
 
+use bytes::Bytes;
 use common::XServer;
 use meekijk_capture::{Masks, Monitor, ShmCapture, Source, XcapCapture, MASK_COLOR};
-use meekijk_codec::{FrameView, Rect};
+use meekijk_codec::wire::CursorShape;
+use meekijk_codec::{cursor, Frame, FrameView, Rect};
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
     AtomEnum, ChangeWindowAttributesAux, ConnectionExt as _, CreateGCAux, CreateWindowAux,
@@ -280,39 +282,65 @@ fn not_root_near(view: &FrameView<'_>, (x, y): (u32, u32), reach: u32) -> usize 
 }
 
 #[test]
-fn the_pointer_is_drawn_where_it_is_and_masks_still_hide_it() {
+fn the_pointer_comes_beside_the_pixels_where_it_is_and_not_over_a_mask() {
     let (xvfb, conn, root) = xvfb_with_solid_root();
     let mut shm =
         ShmCapture::open(Some(&xvfb.display), &Monitor::Primary).expect("open MIT-SHM capture");
     let (here, there) = ((300, 200), (1500, 900));
-    // As a person moves the mouse: the pointer shows where it is, and nowhere else.
+    let root_bytes = &ROOT_RGB.to_le_bytes()[..3];
+    let mut serial = None;
+    // As a person moves the mouse: each frame says where the pointer is, and drawn over the
+    // frame as a viewer draws it, it shows there and nowhere else.
     for (at, away) in [(here, there), (there, here)] {
         conn.warp_pointer(x11rb::NONE, root, 0, 0, 0, 0, at.0 as i16, at.1 as i16)
             .unwrap();
         conn.sync().unwrap();
         let frame = shm.next_frame().unwrap().expect("a frame");
-        let drawn = not_root_near(&frame.pixels, at, 32);
+        let pointer = frame.pointer.expect("the pointer, from XFixes");
+        assert_eq!((pointer.x, pointer.y), (at.0, at.1));
+        assert!(
+            frame
+                .pixels
+                .data()
+                .chunks_exact(4)
+                .all(|px| &px[..3] == root_bytes),
+            "the pointer is not in the pixels"
+        );
+        assert!(
+            *serial.get_or_insert(pointer.serial) == pointer.serial,
+            "same shape"
+        );
+        let shape = CursorShape {
+            width: pointer.width,
+            height: pointer.height,
+            hot_x: pointer.hot_x,
+            hot_y: pointer.hot_y,
+            pixels: Bytes::copy_from_slice(pointer.pixels),
+        };
+        let mut shown = Frame::from_view(&frame.pixels);
+        cursor::draw(&mut shown.view_mut(), pointer.x, pointer.y, &shape);
+        let drawn = not_root_near(&shown.view(), at, 32);
         assert!(drawn >= 20, "pointer at {at:?}: {drawn} pixels drawn");
         assert_eq!(
-            not_root_near(&frame.pixels, away, 32),
+            not_root_near(&shown.view(), away, 32),
             0,
             "nothing at {away:?}"
         );
-        let elsewhere = frame
-            .pixels
-            .data()
-            .chunks_exact(4)
-            .filter(|px| px[..3] != ROOT_RGB.to_le_bytes()[..3])
-            .count();
-        assert_eq!(elsewhere, drawn, "only the pointer differs from the root");
     }
-    // A masked area hides the pointer too.
+    // A pointer over a masked area is not given at all; beside it, it is.
     shm.set_masks(Masks::new().rect(Rect::new(1400, 800, 200, 200)))
         .unwrap();
     let frame = shm.next_frame().unwrap().expect("a frame");
+    assert!(frame.pointer.is_none(), "pointer over the mask");
     for y in 800..1000 {
         for x in 1400..1600 {
             assert_eq!(frame.pixels.pixel(x, y), MASK_COLOR, "pixel ({x}, {y})");
         }
     }
+    conn.warp_pointer(x11rb::NONE, root, 0, 0, 0, 0, here.0 as i16, here.1 as i16)
+        .unwrap();
+    conn.sync().unwrap();
+    let frame = shm.next_frame().unwrap().expect("a frame");
+    let pointer = frame.pointer.expect("the pointer beside the mask");
+    assert_eq!((pointer.x, pointer.y), (here.0, here.1));
 }

@@ -11,6 +11,7 @@ mod cache;
 mod compositor;
 pub mod convert;
 mod cpu;
+pub mod cursor;
 mod differ;
 mod error;
 mod frame;

@@ -6,6 +6,7 @@ mod segment;
 mod shm;
 mod xcap_backend;
 
+pub use pointer::Pointer;
 pub use shm::ShmCapture;
 pub use xcap_backend::XcapCapture;
 

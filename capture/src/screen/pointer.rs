@@ -1,119 +1,147 @@
-//! The pointer, drawn into captured frames. X11 leaves it out of every image it returns, so
-//! without this the support employee could not see where the customer points.
+//! The pointer, found apart from the screen's pixels. X11 leaves it out of every image it
+//! returns; XFixes says where it is and what it looks like, and the viewer draws it.
 
-use meekijk_codec::FrameViewMut;
+use meekijk_codec::wire::MAX_CURSOR_SIZE;
+use meekijk_codec::Rect;
 
-/// A cursor image where it lies on the captured area.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Pointer<'a> {
-    /// Left edge of the image on the captured area (may lie outside it).
+/// The pointer on a captured frame, for the viewer to draw over it (see
+/// `meekijk_codec::cursor::draw`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pointer<'a> {
+    /// Hotspot column on the frame, inside it.
+    pub x: u32,
+    /// Hotspot row on the frame, inside it.
+    pub y: u32,
+    /// Width of the image, 1..=[`MAX_CURSOR_SIZE`].
+    pub width: u16,
+    /// Height of the image, 1..=[`MAX_CURSOR_SIZE`].
+    pub height: u16,
+    /// Hotspot column within the image.
+    pub hot_x: u16,
+    /// Hotspot row within the image.
+    pub hot_y: u16,
+    /// `width * height * 4` bytes of premultiplied BGRA, rows packed.
+    pub pixels: &'a [u8],
+    /// Changes when the image does (XFixes' cursor serial), so it is sent again only then.
+    pub serial: u32,
+}
+
+/// What XFixes says of the pointer, relative to the captured area.
+#[derive(Debug)]
+pub(crate) struct CursorImage {
+    /// Hotspot position relative to the captured area (may lie outside it).
     pub(crate) x: i64,
-    /// Top edge of the image on the captured area (may lie outside it).
     pub(crate) y: i64,
-    pub(crate) width: u32,
-    pub(crate) height: u32,
-    /// Premultiplied ARGB, row by row: the XFixes cursor image.
-    pub(crate) pixels: &'a [u32],
+    pub(crate) width: u16,
+    pub(crate) height: u16,
+    pub(crate) hot_x: u16,
+    pub(crate) hot_y: u16,
+    /// Premultiplied ARGB, row by row.
+    pub(crate) argb: Vec<u32>,
+    pub(crate) serial: u32,
 }
 
-impl Pointer<'_> {
-    /// Blends the image over `view` where they overlap. An image whose pixels do not fill
-    /// its size is not drawn.
-    pub(crate) fn draw(&self, view: &mut FrameViewMut<'_>) {
-        let width = self.width as usize;
-        if self.pixels.len() != width * self.height as usize {
-            return;
-        }
-        let clip = |at: i64, len: u32, limit: u32| {
-            (at.max(0), (at + i64::from(len)).min(i64::from(limit)))
-        };
-        let (x0, x1) = clip(self.x, self.width, view.width());
-        let (y0, y1) = clip(self.y, self.height, view.height());
-        for y in y0..y1 {
-            let from = (y - self.y) as usize * width;
-            let image = &self.pixels[from..from + width];
-            // Inside the frame, so the coordinates fit a u32.
-            let row = view.row_mut(y as u32);
-            for x in x0..x1 {
-                let at = x as usize * 4;
-                blend(image[(x - self.x) as usize], &mut row[at..at + 4]);
-            }
-        }
+impl CursorImage {
+    /// Where the image lies on the captured area (may reach outside it).
+    pub(crate) fn area(&self) -> (i64, i64, i64, i64) {
+        let (left, top) = (
+            self.x - i64::from(self.hot_x),
+            self.y - i64::from(self.hot_y),
+        );
+        (
+            left,
+            top,
+            left + i64::from(self.width),
+            top + i64::from(self.height),
+        )
     }
-}
 
-/// The premultiplied ARGB pixel `argb` over the BGRx pixel `px`.
-fn blend(argb: u32, px: &mut [u8]) {
-    let [b, g, r, a] = argb.to_le_bytes();
-    let keep = 255 - u32::from(a);
-    for (dst, src) in px[..3].iter_mut().zip([b, g, r]) {
-        let under = (u32::from(*dst) * keep + 127) / 255;
-        *dst = (u32::from(src) + under).min(255) as u8;
+    /// The pointer on a `width`×`height` frame with its pixels written into `bytes`; `None`
+    /// when its hotspot is off the frame (on another monitor) or the image is empty, too
+    /// large for the wire or does not fill its size.
+    pub(crate) fn on_frame<'a>(
+        &self,
+        width: u32,
+        height: u32,
+        bytes: &'a mut Vec<u8>,
+    ) -> Option<Pointer<'a>> {
+        let (x, y) = (u32::try_from(self.x).ok()?, u32::try_from(self.y).ok()?);
+        let sizes_fit = (1..=MAX_CURSOR_SIZE).contains(&self.width)
+            && (1..=MAX_CURSOR_SIZE).contains(&self.height)
+            && self.hot_x < self.width
+            && self.hot_y < self.height;
+        let filled = self.argb.len() == usize::from(self.width) * usize::from(self.height);
+        if !Rect::new(x, y, 1, 1).fits_in(width, height) || !sizes_fit || !filled {
+            return None;
+        }
+        bytes.clear();
+        // ARGB in a native u32 is B, G, R, A in memory on the little-endian machines X runs on.
+        bytes.extend(self.argb.iter().flat_map(|px| px.to_le_bytes()));
+        Some(Pointer {
+            x,
+            y,
+            width: self.width,
+            height: self.height,
+            hot_x: self.hot_x,
+            hot_y: self.hot_y,
+            pixels: bytes,
+            serial: self.serial,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use meekijk_codec::Frame;
 
-    /// A 40×30 frame of one grey, with a 4×3 pointer drawn at (`x`, `y`).
-    fn drawn(x: i64, y: i64, pixels: &[u32]) -> Frame {
-        let mut frame = Frame::new(40, 30).unwrap();
-        frame.data_mut().fill(100);
-        let pointer = Pointer {
+    fn image(x: i64, y: i64, width: u16, height: u16) -> CursorImage {
+        CursorImage {
             x,
             y,
-            width: 4,
-            height: 3,
-            pixels,
-        };
-        pointer.draw(&mut frame.view_mut());
-        frame
-    }
-
-    #[test]
-    fn opaque_pixels_replace_transparent_ones_keep_and_half_blends() {
-        // Opaque blue, then half-transparent dark red (premultiplied), then transparent.
-        let mut image = [0u32; 12];
-        image[0] = 0xff_00_00_ff;
-        image[1] = 0x80_40_00_00;
-        let frame = drawn(10, 5, &image);
-        let view = frame.view();
-        assert_eq!(&view.pixel(10, 5)[..3], &[255, 0, 0], "opaque blue (BGR)");
-        // 100 × 127/255 = 50 under, plus the source.
-        assert_eq!(&view.pixel(11, 5)[..3], &[50, 50, 0x40 + 50]);
-        assert_eq!(&view.pixel(12, 5)[..3], &[100, 100, 100], "transparent");
-        assert_eq!(
-            &view.pixel(9, 5)[..3],
-            &[100, 100, 100],
-            "outside the image"
-        );
-    }
-
-    #[test]
-    fn a_pointer_at_or_past_the_edges_is_clipped() {
-        let image = [0xff_ff_ff_ffu32; 12];
-        for (x, y, inside) in [
-            (-2, -1, 4),
-            (38, 28, 4),
-            (-4, 0, 0),
-            (40, 30, 0),
-            (-100, 500, 0),
-        ] {
-            let frame = drawn(x, y, &image);
-            let white = frame
-                .data()
-                .chunks_exact(4)
-                .filter(|px| px[..3] == [255, 255, 255])
-                .count();
-            assert_eq!(white, inside, "pointer at ({x}, {y})");
+            width,
+            height,
+            hot_x: 1,
+            hot_y: 2,
+            argb: vec![0x80_40_20_10; usize::from(width) * usize::from(height)],
+            serial: 7,
         }
     }
 
     #[test]
-    fn an_image_that_does_not_fill_its_size_is_not_drawn() {
-        let frame = drawn(10, 5, &[0xff_ff_ff_ff; 5]);
-        assert!(frame.data().iter().all(|&v| v == 100));
+    fn a_pointer_on_the_frame_keeps_its_hotspot_and_pixels() {
+        let mut bytes = Vec::new();
+        let pointer = image(0, 599, 4, 3).on_frame(800, 600, &mut bytes).unwrap();
+        assert_eq!(
+            (pointer.x, pointer.y, pointer.hot_x, pointer.hot_y),
+            (0, 599, 1, 2)
+        );
+        assert_eq!((pointer.width, pointer.height, pointer.serial), (4, 3, 7));
+        assert_eq!(pointer.pixels.len(), 48);
+        assert_eq!(
+            &pointer.pixels[..4],
+            &[0x10, 0x20, 0x40, 0x80],
+            "B, G, R, A"
+        );
+        assert_eq!(image(5, 5, 4, 3).area(), (4, 3, 8, 6));
+    }
+
+    #[test]
+    fn a_pointer_off_the_frame_or_unfit_for_the_wire_is_none() {
+        let mut bytes = Vec::new();
+        for (what, cursor) in [
+            ("left of the frame", image(-1, 10, 4, 3)),
+            ("below the frame", image(10, 600, 4, 3)),
+            ("right of the frame", image(800, 10, 4, 3)),
+            ("empty", image(10, 10, 0, 3)),
+            ("too wide", image(10, 10, MAX_CURSOR_SIZE + 1, 3)),
+        ] {
+            assert!(cursor.on_frame(800, 600, &mut bytes).is_none(), "{what}");
+        }
+        let mut short = image(10, 10, 4, 3);
+        short.argb.pop();
+        assert!(short.on_frame(800, 600, &mut bytes).is_none(), "short");
+        let mut outside = image(10, 10, 4, 3);
+        outside.hot_y = 3;
+        assert!(outside.on_frame(800, 600, &mut bytes).is_none(), "hotspot");
     }
 }

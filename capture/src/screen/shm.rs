@@ -1,6 +1,7 @@
 //! X11 capture through MIT-SHM on one persistent connection: each frame is a ShmGetImage
-//! round trip into a segment we keep mapped, and the frame is a view of it, with the pointer
-//! drawn in from XFixes' cursor image (a second, small round trip) when the server has it.
+//! round trip into a segment we keep mapped, and the frame is a view of it; where the pointer
+//! is and what it looks like come beside it from XFixes' cursor image (a second, small round
+//! trip) when the server has it.
 //! When RandR says the screen changed, the monitor is looked up again and the segment follows
 //! its new size: frames then come at that size.
 
@@ -17,7 +18,7 @@ use x11rb::protocol::xproto::{
 use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
 
-use super::pointer::Pointer;
+use super::pointer::CursorImage;
 use super::segment::Segment;
 use super::{select, Monitor, MonitorInfo};
 use crate::mask::{self, Masks, WindowInfo};
@@ -44,8 +45,10 @@ pub struct ShmCapture {
     started: Instant,
     masks: Masks,
     atoms: Atoms,
-    /// The server has XFixes: the pointer is drawn into each frame.
+    /// The server has XFixes: each frame says where the pointer is.
     xfixes: bool,
+    /// The pointer image of the last frame, as bytes.
+    pointer: Vec<u8>,
 }
 
 /// Atoms needed to find windows and their titles.
@@ -186,6 +189,7 @@ impl ShmCapture {
             masks: Masks::new(),
             atoms,
             xfixes,
+            pointer: Vec::new(),
         })
     }
 
@@ -251,14 +255,24 @@ impl ShmCapture {
         Ok(())
     }
 
-    /// The pointer's image and where it is (XFixes); `None` without XFixes, or when the
-    /// server refuses: a frame without the pointer beats no frame (a broken connection
-    /// fails the next grab anyway).
-    fn cursor_image(&self) -> Option<xfixes::GetCursorImageReply> {
+    /// The pointer's image and where it is (XFixes), relative to the captured monitor;
+    /// `None` without XFixes, or when the server refuses: a frame without the pointer beats
+    /// no frame (a broken connection fails the next grab anyway).
+    fn cursor_image(&self) -> Option<CursorImage> {
         if !self.xfixes {
             return None;
         }
-        self.conn.xfixes_get_cursor_image().ok()?.reply().ok()
+        let reply = self.conn.xfixes_get_cursor_image().ok()?.reply().ok()?;
+        Some(CursorImage {
+            x: i64::from(reply.x) - i64::from(self.monitor.x),
+            y: i64::from(reply.y) - i64::from(self.monitor.y),
+            width: reply.width,
+            height: reply.height,
+            hot_x: reply.xhot,
+            hot_y: reply.yhot,
+            argb: reply.cursor_image,
+            serial: reply.cursor_serial,
+        })
     }
 
     /// Top-level windows (from the window manager's client list, or the root's children
@@ -414,21 +428,16 @@ impl Source for ShmCapture {
             Vec::new()
         };
         let mut view = FrameViewMut::new(self.segment.bytes_mut(), w, h, w as usize * 4)?;
-        if let Some(image) = &cursor {
-            let pointer = Pointer {
-                x: i64::from(image.x) - i64::from(image.xhot) - i64::from(self.monitor.x),
-                y: i64::from(image.y) - i64::from(image.yhot) - i64::from(self.monitor.y),
-                width: image.width.into(),
-                height: image.height.into(),
-                pixels: &image.cursor_image,
-            };
-            pointer.draw(&mut view);
-        }
-        // Masks go on last: what they hide stays hidden, the pointer over it too.
         mask::paint(&mut view, &self.masks, &windows);
+        // A pointer over a masked area is not shown: where the customer points inside a
+        // hidden PIN pad stays hidden too.
+        let pointer = cursor
+            .filter(|image| !mask::hides(&self.masks, &windows, (w, h), image.area()))
+            .and_then(|image| image.on_frame(w, h, &mut self.pointer));
         let pixels = FrameView::new(self.segment.bytes(), w, h, w as usize * 4)?;
         Ok(Some(SourceFrame {
             pixels,
+            pointer,
             timestamp,
             unchanged: false,
         }))

@@ -132,6 +132,7 @@ impl Source for XcapCapture {
         }
         Ok(Some(SourceFrame {
             pixels: self.frame.view(),
+            pointer: None,
             timestamp,
             unchanged: false,
         }))

@@ -206,6 +206,7 @@ impl Source for Synthetic {
         };
         Ok(Some(SourceFrame {
             pixels,
+            pointer: None,
             timestamp,
             unchanged: !changed,
         }))

@@ -83,7 +83,8 @@ pub struct Cursor {
     pub shape: Option<CursorShape>,
 }
 
-/// A cursor image: BGRA pixels (alpha used) and the hotspot, which lands on (`x`, `y`).
+/// A cursor image: premultiplied BGRA pixels and the hotspot, which lands on (`x`, `y`); see
+/// [`crate::cursor::draw`]. A fully transparent image hides the pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CursorShape {
     /// Width in pixels, 1..=[`MAX_CURSOR_SIZE`].
@@ -94,7 +95,8 @@ pub struct CursorShape {
     pub hot_x: u16,
     /// Hotspot row, below `height`.
     pub hot_y: u16,
-    /// `width * height * 4` bytes of BGRA, rows packed (a zero-copy slice when decoded).
+    /// `width * height * 4` bytes of premultiplied BGRA, rows packed (a zero-copy slice when
+    /// decoded).
     pub pixels: Bytes,
 }
 

@@ -24,7 +24,7 @@
 //! | frame header | magic `"MK"` (2), version `9` (u8), type (u8), payload length (u32, ≤ [`MAX_MESSAGE_LEN`]) |
 //! | `0x01` Hello | protocol version (u16 ≥ 1), width, height (u32, 1..=`MAX_DIMENSION`), chroma (u8: 0 = 4:4:4, 1 = 4:2:0), max message length (u32), max in flight (u16, ≤ [`MAX_IN_FLIGHT`]), tile cache bytes (u32, ≤ [`MAX_TILE_CACHE_BYTES`]) |
 //! | `0x02` Update | flags (u8: bit 0 keyframe, bit 1 the op table starts a new stream, others 0), op table length (u32, ≥ 1), op table (zstd, flushed in the session's stream), then the data of every Palette and Av1 op in op order |
-//! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` BGRA bytes |
+//! | `0x03` Cursor | x, y (u32), shape flag (u8 0/1); if 1: width, height (u16, ≤ [`MAX_CURSOR_SIZE`]), hotspot x, y (u16, inside), `w*h*4` premultiplied BGRA bytes (all transparent: hidden) |
 //! | `0x04` ControlState | granted (u8 0/1) |
 //! | `0x05` / `0x85` Bye | reason (u8, 0..=5, see [`ByeReason`]), text length (u16, ≤ [`MAX_TEXT_LEN`]), UTF-8 text |
 //! | `0x81` Ack | sequence (u64) |

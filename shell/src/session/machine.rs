@@ -218,6 +218,13 @@ impl HostSession {
                     }
                 }
             }
+            Event::PointerSent { conn, bytes } => {
+                if let State::Streaming(s) = &self.state {
+                    if s.conn == conn {
+                        self.counters.bytes_sent = self.counters.bytes_sent.saturating_add(bytes);
+                    }
+                }
+            }
         }
         out
     }

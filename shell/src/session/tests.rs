@@ -573,11 +573,20 @@ fn the_receipt_tells_the_whole_story_once() {
         conn: VIEWER,
         bytes: 42,
     });
+    // The pointer's messages are bytes sent, not updates; another connection's count nowhere.
+    run.send(Event::PointerSent {
+        conn: VIEWER,
+        bytes: 17,
+    });
+    run.send(Event::PointerSent {
+        conn: SECOND,
+        bytes: 1000,
+    });
     run.line("c");
     run.viewer(ViewerEvent::Bye);
     let ended = ReceiptEntry::Ended {
         reason: EndReason::ViewerLeft,
-        bytes_sent: 42,
+        bytes_sent: 59,
         updates_sent: 1,
         inputs_dropped: 0,
     };

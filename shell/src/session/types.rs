@@ -95,6 +95,14 @@ pub(crate) enum Event {
         /// Bytes on the wire (before TLS).
         bytes: u64,
     },
+    /// The connection's writer sent a `Cursor` message of `bytes` bytes (the pointer moves
+    /// beside the updates; see `share::pointer`).
+    PointerSent {
+        /// Which connection.
+        conn: ConnId,
+        /// Bytes on the wire (before TLS).
+        bytes: u64,
+    },
 }
 
 /// What the viewer can say once streaming; the driver maps wire messages to these.

@@ -6,15 +6,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use meekijk_codec::wire::{frame_len, Bye, ByeReason, ViewerMessage, MAX_TEXT_LEN};
+use meekijk_codec::wire::{frame_len, Bye, ByeReason, HostMessage, ViewerMessage, MAX_TEXT_LEN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, OwnedSemaphorePermit};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit};
 use tokio::task::JoinHandle;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 
 use super::driver::Input;
+use super::pointer::{PointerState, PointerTracker};
 use crate::secure::pake::{self, Refuse};
 use crate::secure::{tls, AuthError, OneTimeCode};
 use crate::session::{ConnId, EndReason, Event, ViewerEvent};
@@ -189,24 +190,66 @@ fn next_message(buf: &mut BytesMut) -> Result<Option<ViewerEvent>, String> {
     ))
 }
 
-/// Writes queued messages in order. A write that cannot finish within `stall_timeout` (a peer
+/// What the writer sends: queued messages in order, and the pointer as it last was.
+pub(super) struct Outgoing {
+    pub(super) queue: mpsc::Receiver<Vec<u8>>,
+    pub(super) pointer: watch::Receiver<Option<PointerState>>,
+}
+
+impl Outgoing {
+    /// The next bytes to write (and whether they are a `Cursor` message), or `None` when the
+    /// queue has closed. Queued messages go first; between them, a `Cursor` message whenever
+    /// the pointer changed. Pointer states the writer did not get to are skipped (a slow
+    /// link): `tracker` knows what the viewer holds, so none of them is needed.
+    async fn next(&mut self, tracker: &mut PointerTracker) -> Option<(Vec<u8>, bool)> {
+        loop {
+            let pointer_open = self.pointer.has_changed().is_ok();
+            let state = tokio::select! {
+                biased;
+                queued = self.queue.recv() => return queued.map(|bytes| (bytes, false)),
+                changed = self.pointer.changed(), if pointer_open => match changed {
+                    Ok(()) => self.pointer.borrow_and_update().clone(),
+                    Err(_) => continue,
+                },
+            };
+            let Some(cursor) = tracker.update(state.as_ref()) else {
+                continue;
+            };
+            let mut bytes = Vec::new();
+            // Positions and shapes come from the capture, which checked them for the wire.
+            if HostMessage::Cursor(cursor).encode(&mut bytes).is_ok() {
+                return Some((bytes, true));
+            }
+        }
+    }
+}
+
+/// Writes the outgoing messages. A write that cannot finish within `stall_timeout` (a peer
 /// that stopped reading) ends the connection instead of letting data pile up. When the queue
 /// closes, the TLS session is closed properly.
 pub(super) fn spawn_writer(
     conn: ConnId,
     mut writer: WriteHalf<ViewerStream>,
-    mut queue: mpsc::Receiver<Vec<u8>>,
+    mut outgoing: Outgoing,
     stall_timeout: Duration,
     tx: mpsc::Sender<Input>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        while let Some(bytes) = queue.recv().await {
+        let mut tracker = PointerTracker::default();
+        while let Some((bytes, pointer)) = outgoing.next(&mut tracker).await {
             let written = tokio::time::timeout(stall_timeout, async {
                 writer.write_all(&bytes).await?;
                 writer.flush().await
             })
             .await;
             let reason = match written {
+                Ok(Ok(())) if pointer => {
+                    let bytes = bytes.len() as u64;
+                    let _ = tx
+                        .send(Input::Session(Event::PointerSent { conn, bytes }))
+                        .await;
+                    continue;
+                }
                 Ok(Ok(())) => continue,
                 Ok(Err(e)) => format!("sending failed: {e}"),
                 Err(_) => format!(

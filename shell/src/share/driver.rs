@@ -9,13 +9,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use meekijk_codec::wire::HostMessage;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use super::connection::{self, ViewerStream};
 use super::input;
 use super::link::Link;
+use super::pointer::PointerState;
 use super::receipt::Receipt;
 use super::status::{bytes, clock, Console};
 use super::stream::{self, Credit, StreamConfig, StreamHandle, StreamReport};
@@ -61,6 +62,8 @@ struct ViewerLink {
     conn: ConnId,
     name: String,
     queue: mpsc::Sender<Vec<u8>>,
+    /// The pointer as last captured; the writer tells the viewer (see [`super::pointer`]).
+    pointer: watch::Sender<Option<PointerState>>,
     writer: JoinHandle<()>,
     reader: JoinHandle<()>,
 }
@@ -320,12 +323,18 @@ impl Driver {
                 self.code = None;
                 let (read, write) = tokio::io::split(*tls);
                 let (queue, queue_rx) = mpsc::channel(queue_len(&self.config.limits));
+                let (pointer, pointer_rx) = watch::channel(None);
                 let stall = self.config.limits.idle_timeout;
+                let outgoing = connection::Outgoing {
+                    queue: queue_rx,
+                    pointer: pointer_rx,
+                };
                 self.viewer = Some(ViewerLink {
                     conn,
                     name: viewer.clone(),
                     queue,
-                    writer: connection::spawn_writer(conn, write, queue_rx, stall, self.tx.clone()),
+                    pointer,
+                    writer: connection::spawn_writer(conn, write, outgoing, stall, self.tx.clone()),
                     reader: connection::spawn_reader(conn, read, self.tx.clone()),
                 });
                 self.feed(Event::AuthSucceeded { conn, viewer });
@@ -366,6 +375,11 @@ impl Driver {
                 }
                 self.link.sent(sequence, len, Instant::now());
                 self.feed(Event::UpdateSent { conn, bytes: len });
+            }
+            StreamReport::Pointer(state) => {
+                if let Some(viewer) = &self.viewer {
+                    viewer.pointer.send_replace(state);
+                }
             }
             StreamReport::SourceEnded => self
                 .console

@@ -8,6 +8,7 @@ mod connection;
 mod driver;
 mod input;
 mod link;
+mod pointer;
 mod receipt;
 mod status;
 mod stream;

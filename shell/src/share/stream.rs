@@ -13,6 +13,7 @@ use meekijk_codec::Update;
 use tokio::sync::mpsc;
 
 use super::driver::Input;
+use super::pointer::PointerState;
 
 /// Send an empty update after this much quiet, so the viewer's acks show it is alive.
 pub(crate) const HEARTBEAT: Duration = Duration::from_secs(1);
@@ -46,6 +47,9 @@ pub(super) enum StreamReport {
         /// screen's changes in between wait too.
         timing: Option<(Instant, Instant)>,
     },
+    /// The pointer moved, changed shape, appeared or went away (`None`): the connection's
+    /// writer tells the viewer, without waiting for credits (see [`super::pointer`]).
+    Pointer(Option<PointerState>),
     /// The screen changed size; the updates that follow are for a `width`×`height` screen,
     /// the first a keyframe.
     Resized {
@@ -184,6 +188,7 @@ fn run(
     let mut last_sent = Instant::now();
     let mut sequence = 0u64;
     let mut source_ended = false;
+    let mut pointer: Option<PointerState> = None;
     while let Some(credit) = credits.blocking_recv() {
         if credit.refresh {
             encoder.request_refresh();
@@ -223,6 +228,15 @@ fn run(
                         encoder.set_refine_budget(budgets.refine_pixels.load(Ordering::Relaxed));
                         let bytes = budgets.frame_bytes.load(Ordering::Relaxed);
                         encoder.set_frame_budget((bytes != NO_BOUND).then_some(bytes));
+                        let now_at = frame
+                            .pointer
+                            .map(|p| PointerState::of(&p, pointer.as_ref()));
+                        if !PointerState::same(now_at.as_ref(), pointer.as_ref()) {
+                            pointer.clone_from(&now_at);
+                            if !report(StreamReport::Pointer(now_at)) {
+                                return Ok(());
+                            }
+                        }
                         encoder
                             .encode(&frame.pixels)
                             .map_err(|e| format!("encoding failed: {e}"))?

@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context};
 use bytes::BytesMut;
 use meekijk_codec::wire::{
-    frame_len, Bye, ByeReason, HostMessage, HostReader, InputEvent, ViewerMessage, HEADER_LEN,
+    frame_len, Bye, ByeReason, CursorShape, HostMessage, HostReader, InputEvent, ViewerMessage,
+    HEADER_LEN,
 };
-use meekijk_codec::ViewerDecoder;
+use meekijk_codec::{cursor, Frame, FrameView, ViewerDecoder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -49,6 +50,26 @@ struct Watch {
     bytes: u64,
     decode: Duration,
     started: Instant,
+    /// The customer's pointer as the host last described it: drawn over the framebuffer in
+    /// what the employee sees (recording, screenshot), never into it.
+    pointer: PointerView,
+}
+
+#[derive(Debug, Default)]
+struct PointerView {
+    at: (u32, u32),
+    shape: Option<CursorShape>,
+}
+
+impl PointerView {
+    /// What the employee sees: `framebuffer` with the pointer drawn over it.
+    fn over(&self, framebuffer: &FrameView<'_>) -> Frame {
+        let mut shown = Frame::from_view(framebuffer);
+        if let Some(shape) = &self.shape {
+            cursor::draw(&mut shown.view_mut(), self.at.0, self.at.1, shape);
+        }
+        shown
+    }
 }
 
 /// Connects, proves the code and watches until the end; prints what happened.
@@ -73,6 +94,7 @@ pub(super) async fn run(args: &ViewArgs) -> anyhow::Result<Outcome> {
         bytes: 0,
         decode: Duration::ZERO,
         started: Instant::now(),
+        pointer: PointerView::default(),
     };
     let result = watch_loop(args, &mut tls, &mut watch).await;
     let _ = tokio::time::timeout(Duration::from_secs(2), tls.shutdown()).await;
@@ -218,7 +240,7 @@ async fn watch_loop(
                 .await?;
                 watch.frames += 1;
                 if let Some(recorder) = watch.recorder.as_mut() {
-                    recorder.write(&decoder.framebuffer())?;
+                    recorder.write(&watch.pointer.over(&decoder.framebuffer()).view())?;
                 }
                 if watch.frames == 1 {
                     first_frame(args, tls).await?;
@@ -268,8 +290,19 @@ async fn watch_loop(
                 println!("The host ended the session: {}", bye.text);
                 return Ok(bye.reason == ByeReason::Ended || bye.reason == ByeReason::Expired);
             }
-            // The pointer is drawn by the window, which comes later.
-            HostMessage::Cursor(_) => {}
+            HostMessage::Cursor(moved) => {
+                let Some(decoder) = watch.decoder.as_ref() else {
+                    bail!("the host sent the pointer before its Hello");
+                };
+                watch.pointer.at = (moved.x, moved.y);
+                if moved.shape.is_some() {
+                    watch.pointer.shape = moved.shape;
+                }
+                // The recording shows the pointer moving over a still screen too.
+                if let (Some(recorder), true) = (watch.recorder.as_mut(), watch.frames > 0) {
+                    recorder.write(&watch.pointer.over(&decoder.framebuffer()).view())?;
+                }
+            }
             other => bail!("unexpected message from the host: {other:?}"),
         }
     }
@@ -346,7 +379,7 @@ fn save(args: &ViewArgs, watch: &mut Watch) -> anyhow::Result<()> {
     }
     if let (Some(path), Some(decoder)) = (&args.screenshot, &watch.decoder) {
         if watch.frames > 0 {
-            write_png(path, &decoder.framebuffer())?;
+            write_png(path, &watch.pointer.over(&decoder.framebuffer()).view())?;
             println!("Screenshot saved to {}.", path.display());
         }
     }
