@@ -37,6 +37,10 @@ pub(crate) use hits::{choose, hit_ops, is_solid, Placed};
 /// the viewer), so switching back to an application seen before is all hits.
 pub const DEFAULT_CACHE_BLOCKS: usize = 8192;
 
+/// Bytes of pixels one entry holds at most (a 32×32 BGRA block). A session's `Hello` gives
+/// the tile cache as this many bytes times its entries, and the viewer keeps that many.
+pub const CACHE_ENTRY_BYTES: u32 = BLOCK_SIZE * BLOCK_SIZE * 4;
+
 /// Ids end here: the host sends a keyframe (which restarts them) before running out.
 pub(crate) const LAST_ID: u32 = u32::MAX;
 

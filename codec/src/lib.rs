@@ -30,7 +30,7 @@ mod viewer;
 pub mod wire;
 mod zstream;
 
-pub use cache::{DEFAULT_CACHE_BLOCKS, KEPT_AV1_QUANTIZER};
+pub use cache::{CACHE_ENTRY_BYTES, DEFAULT_CACHE_BLOCKS, KEPT_AV1_QUANTIZER};
 pub use cpu::CpuLevel;
 pub(crate) use differ::blocks_touched;
 pub use differ::{diff, diff_with, DirtyMap, BLOCK_SIZE};

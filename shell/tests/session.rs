@@ -115,6 +115,62 @@ fn happy_path_the_viewer_sees_the_source_and_the_receipt_tells_the_story() {
     assert!(lines[2]["bytes_sent"].as_u64().unwrap() > 0);
 }
 
+/// A text-like screen of four colours whose pattern depends on `app`: no block one colour,
+/// so every block a screen seen before shows again can come from the tile cache.
+fn app_screen(width: u32, height: u32, app: u32) -> Vec<u8> {
+    let palette = [
+        [250, 250, 250, 255],
+        [40, 30, 20, 255],
+        [200, 90, 30, 255],
+        [30, 160, 60, 255],
+    ];
+    (0..height)
+        .flat_map(|y| (0..width).map(move |x| (x, y)))
+        .flat_map(|(x, y)| palette[((x / (2 + app) + y / 3 + x * y / (7 + app)) % 4) as usize])
+        .collect()
+}
+
+#[test]
+fn a_screen_seen_before_comes_back_from_the_viewers_tile_cache() {
+    let dir = scratch("cache");
+    let (width, height) = (320, 240);
+    let (first, second) = (app_screen(width, height, 0), app_screen(width, height, 1));
+    // One application, another, then the first again: as alt-tab does.
+    let raw = dir.join("switch.bgra");
+    let mut frames = Vec::new();
+    for screen in [&first, &second, &first] {
+        for _ in 0..3 {
+            frames.extend_from_slice(screen);
+        }
+    }
+    std::fs::write(&raw, frames).unwrap();
+    let source = format!("file:{}", raw.display());
+    let (mut host, addr, code) =
+        Host::listening("cache", &["--source", &source, "--size", "320x240"]);
+    let shot = dir.join("shot.png");
+    let view = viewer(
+        &addr,
+        &code,
+        "Anna",
+        &["--screenshot", shot.to_str().unwrap()],
+    );
+    host.proc
+        .wait_for("Allow \"Anna\" to watch your screen? [y/N]");
+    host.proc.type_line("y");
+    host.proc.wait_for("The source has ended");
+    host.proc.type_line("q");
+    let (status, out, _) = host.finish();
+    assert!(status.success(), "{out}");
+    let (view_status, view_out) = view.finish();
+    assert!(view_status.success(), "{view_out}");
+    // The switch back names entries of the viewer's cache: a viewer that kept another number
+    // of them than the host (the Hello says how many) would miss and ask for a keyframe.
+    assert!(!view_out.contains("refresh"), "{view_out}");
+    let (w, h, shot_pixels) = read_png_bgra(&shot);
+    assert_eq!((w, h), (width, height));
+    assert!(shot_pixels == first, "the first screen again, exactly");
+}
+
 #[test]
 fn control_needs_the_customers_yes_and_c_takes_it_back() {
     let (mut host, addr, code) = Host::listening("control", &[]);

@@ -8,8 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use meekijk_codec::wire::{Hello, SessionLimits, UpdateMessage, UpdateWriter, MAX_MESSAGE_LEN};
-use meekijk_codec::Update;
+use meekijk_codec::wire::{
+    Hello, SessionLimits, UpdateMessage, UpdateWriter, MAX_MESSAGE_LEN, MAX_TILE_CACHE_BYTES,
+};
+use meekijk_codec::{Update, CACHE_ENTRY_BYTES};
 use tokio::sync::mpsc;
 
 use super::driver::Input;
@@ -148,6 +150,16 @@ pub(super) fn spawn(config: StreamConfig, reports: mpsc::Sender<Input>) -> Strea
     }
 }
 
+/// The `Hello`'s tile cache: what the encoder's `cache_blocks` entries hold at most, so the
+/// viewer keeps as many and both sides evict alike.
+fn cache_bytes(cache_blocks: usize) -> Result<u32, String> {
+    u32::try_from(cache_blocks)
+        .ok()
+        .and_then(|blocks| blocks.checked_mul(CACHE_ENTRY_BYTES))
+        .filter(|&bytes| bytes <= MAX_TILE_CACHE_BYTES)
+        .ok_or_else(|| format!("a tile cache of {cache_blocks} blocks is too large to announce"))
+}
+
 fn run(
     config: &StreamConfig,
     mut credits: mpsc::Receiver<Credit>,
@@ -168,16 +180,15 @@ fn run(
     if !report(StreamReport::Started {
         source: source.describe(),
         hello: Hello {
-            // 2: may send `Resize`.
-            protocol_version: 2,
+            // 2: may send `Resize`; 3: its tile cache is `tile_cache_bytes`.
+            protocol_version: 3,
             width,
             height,
             chroma: encoder.config().av1.chroma,
             limits: SessionLimits {
                 max_message_len: MAX_MESSAGE_LEN,
                 max_in_flight: config.max_in_flight,
-                // No tile cache is negotiated yet.
-                tile_cache_bytes: 0,
+                tile_cache_bytes: cache_bytes(encoder.config().cache_blocks)?,
             },
         },
     }) {
@@ -278,4 +289,17 @@ fn run(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hello_announces_the_encoders_tile_cache() {
+        let default = meekijk_codec::DEFAULT_CACHE_BLOCKS;
+        assert_eq!(cache_bytes(default), Ok(32 << 20), "8,192 blocks of 4 KiB");
+        assert_eq!(cache_bytes(0), Ok(0));
+        assert!(cache_bytes(1 << 20).is_err(), "4 GiB");
+    }
 }

@@ -8,7 +8,7 @@ use meekijk_codec::wire::{
     frame_len, Bye, ByeReason, CursorShape, HostMessage, HostReader, InputEvent, ViewerMessage,
     HEADER_LEN,
 };
-use meekijk_codec::{cursor, Frame, FrameView, ViewerDecoder};
+use meekijk_codec::{cursor, Frame, FrameView, ViewerDecoder, CACHE_ENTRY_BYTES};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -18,6 +18,10 @@ use super::record::{self, write_png, Y4mRecorder};
 use super::ViewArgs;
 use crate::secure::pake::{check_viewer_name, prove_as_viewer};
 use crate::secure::{tls, AuthError, OneTimeCode};
+
+/// Largest tile cache a host may have this viewer keep (8 times the default): the cache
+/// fills only with tiles the host sends, but a hostile host should not reach gigabytes.
+const MAX_TILE_CACHE_BYTES: u32 = 256 << 20;
 
 /// Largest message accepted before the host's Hello has said how large they get.
 const MAX_MESSAGE_BEFORE_HELLO: usize = 4096;
@@ -164,11 +168,28 @@ async fn watch_loop(
             HostMessage::Hello(hello) => {
                 anyhow::ensure!(watch.decoder.is_none(), "the host sent a second Hello");
                 anyhow::ensure!(
-                    matches!(hello.protocol_version, 1 | 2),
-                    "the host speaks session protocol {}; this viewer speaks 1 and 2",
+                    matches!(hello.protocol_version, 1..=3),
+                    "the host speaks session protocol {}; this viewer speaks 1 to 3",
                     hello.protocol_version
                 );
-                watch.decoder = Some(ViewerDecoder::new(hello.width, hello.height)?);
+                // Before 3 the tile cache was the default on both sides, whatever the Hello said.
+                let cache_blocks = match hello.protocol_version {
+                    1 | 2 => meekijk_codec::DEFAULT_CACHE_BLOCKS,
+                    _ => {
+                        let bytes = hello.limits.tile_cache_bytes;
+                        anyhow::ensure!(
+                            bytes <= MAX_TILE_CACHE_BYTES,
+                            "the host asks for a tile cache of {} MiB; this viewer keeps at \
+                             most {} MiB",
+                            bytes >> 20,
+                            MAX_TILE_CACHE_BYTES >> 20
+                        );
+                        (bytes / CACHE_ENTRY_BYTES) as usize
+                    }
+                };
+                let (width, height) = (hello.width, hello.height);
+                let decoder = ViewerDecoder::with_cache_blocks(width, height, cache_blocks)?;
+                watch.decoder = Some(decoder);
                 (watch.protocol, watch.sizes) = (hello.protocol_version, 1);
                 if let Some(path) = &args.record {
                     watch.recorder = Some(Y4mRecorder::create(path, hello.width, hello.height)?);
