@@ -49,7 +49,8 @@ fn a_second_viewer_is_refused_while_one_is_connected() {
     let mut first = viewer(&addr, &code, "Anna", &[]);
     host.proc.wait_for("Allow \"Anna\" to watch");
     host.proc.type_line("y");
-    first.wait_for("The customer allowed you to watch");
+    // Watching, not just allowed: a viewer that leaves before its first picture fails.
+    first.wait_for("The first picture arrived");
 
     let (status, out) = viewer(&addr, &code, "Mallory", &[]).finish();
     assert!(!status.success());
@@ -61,7 +62,8 @@ fn a_second_viewer_is_refused_while_one_is_connected() {
         .wait_for("refused connection #2: the session already has a viewer");
 
     host.proc.type_line("q");
-    assert!(first.finish().0.success());
+    let (first_status, first_out) = first.finish();
+    assert!(first_status.success(), "{first_out}");
     let (status, host_out, _) = host.finish();
     assert!(status.success(), "{host_out}");
     assert!(

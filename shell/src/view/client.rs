@@ -264,6 +264,7 @@ async fn watch_loop(
                     recorder.write(&watch.pointer.over(&decoder.framebuffer()).view())?;
                 }
                 if watch.frames == 1 {
+                    println!("The first picture arrived; watching.");
                     first_frame(args, tls).await?;
                 }
                 if Some(watch.frames) == args.frames {
