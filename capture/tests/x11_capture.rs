@@ -281,6 +281,13 @@ fn not_root_near(view: &FrameView<'_>, (x, y): (u32, u32), reach: u32) -> usize 
         .count()
 }
 
+/// Moves the pointer to `(x, y)` on the root, as a mouse moves it, and waits until it is there.
+fn warp(conn: &RustConnection, root: u32, (x, y): (u32, u32)) {
+    conn.warp_pointer(x11rb::NONE, root, 0, 0, 0, 0, x as i16, y as i16)
+        .unwrap();
+    conn.sync().unwrap();
+}
+
 #[test]
 fn the_pointer_comes_beside_the_pixels_where_it_is_and_not_over_a_mask() {
     let (xvfb, conn, root) = xvfb_with_solid_root();
@@ -292,9 +299,7 @@ fn the_pointer_comes_beside_the_pixels_where_it_is_and_not_over_a_mask() {
     // As a person moves the mouse: each frame says where the pointer is, and drawn over the
     // frame as a viewer draws it, it shows there and nowhere else.
     for (at, away) in [(here, there), (there, here)] {
-        conn.warp_pointer(x11rb::NONE, root, 0, 0, 0, 0, at.0 as i16, at.1 as i16)
-            .unwrap();
-        conn.sync().unwrap();
+        warp(&conn, root, at);
         let frame = shm.next_frame().unwrap().expect("a frame");
         let pointer = frame.pointer.expect("the pointer, from XFixes");
         assert_eq!((pointer.x, pointer.y), (at.0, at.1));
@@ -337,9 +342,7 @@ fn the_pointer_comes_beside_the_pixels_where_it_is_and_not_over_a_mask() {
             assert_eq!(frame.pixels.pixel(x, y), MASK_COLOR, "pixel ({x}, {y})");
         }
     }
-    conn.warp_pointer(x11rb::NONE, root, 0, 0, 0, 0, here.0 as i16, here.1 as i16)
-        .unwrap();
-    conn.sync().unwrap();
+    warp(&conn, root, here);
     let frame = shm.next_frame().unwrap().expect("a frame");
     let pointer = frame.pointer.expect("the pointer beside the mask");
     assert_eq!((pointer.x, pointer.y), (here.0, here.1));

@@ -574,14 +574,9 @@ fn the_receipt_tells_the_whole_story_once() {
         bytes: 42,
     });
     // The pointer's messages are bytes sent, not updates; another connection's count nowhere.
-    run.send(Event::PointerSent {
-        conn: VIEWER,
-        bytes: 17,
-    });
-    run.send(Event::PointerSent {
-        conn: SECOND,
-        bytes: 1000,
-    });
+    for (conn, bytes) in [(VIEWER, 17), (SECOND, 1000)] {
+        run.send(Event::PointerSent { conn, bytes });
+    }
     run.line("c");
     run.viewer(ViewerEvent::Bye);
     let ended = ReceiptEntry::Ended {
