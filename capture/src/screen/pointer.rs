@@ -75,7 +75,7 @@ impl CursorImage {
             return None;
         }
         bytes.clear();
-        // ARGB in a native u32 is B, G, R, A in memory on the little-endian machines X runs on.
+        // An ARGB value's little-endian bytes are B, G, R, A: the wire's BGRA.
         bytes.extend(self.argb.iter().flat_map(|px| px.to_le_bytes()));
         Some(Pointer {
             x,

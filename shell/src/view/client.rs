@@ -66,13 +66,15 @@ struct PointerView {
 }
 
 impl PointerView {
-    /// What the employee sees: `framebuffer` with the pointer drawn over it.
-    fn over(&self, framebuffer: &FrameView<'_>) -> Frame {
+    /// Calls `show` with what the employee sees: `framebuffer`, with the pointer drawn over
+    /// a copy of it once the host has sent one.
+    fn over<T>(&self, framebuffer: &FrameView<'_>, show: impl FnOnce(&FrameView<'_>) -> T) -> T {
+        let Some(shape) = &self.shape else {
+            return show(framebuffer);
+        };
         let mut shown = Frame::from_view(framebuffer);
-        if let Some(shape) = &self.shape {
-            cursor::draw(&mut shown.view_mut(), self.at.0, self.at.1, shape);
-        }
-        shown
+        cursor::draw(&mut shown.view_mut(), self.at.0, self.at.1, shape);
+        show(&shown.view())
     }
 }
 
@@ -261,7 +263,9 @@ async fn watch_loop(
                 .await?;
                 watch.frames += 1;
                 if let Some(recorder) = watch.recorder.as_mut() {
-                    recorder.write(&watch.pointer.over(&decoder.framebuffer()).view())?;
+                    watch
+                        .pointer
+                        .over(&decoder.framebuffer(), |shown| recorder.write(shown))?;
                 }
                 if watch.frames == 1 {
                     println!("The first picture arrived; watching.");
@@ -322,7 +326,9 @@ async fn watch_loop(
                 }
                 // The recording shows the pointer moving over a still screen too.
                 if let (Some(recorder), true) = (watch.recorder.as_mut(), watch.frames > 0) {
-                    recorder.write(&watch.pointer.over(&decoder.framebuffer()).view())?;
+                    watch
+                        .pointer
+                        .over(&decoder.framebuffer(), |shown| recorder.write(shown))?;
                 }
             }
             other => bail!("unexpected message from the host: {other:?}"),
@@ -401,7 +407,9 @@ fn save(args: &ViewArgs, watch: &mut Watch) -> anyhow::Result<()> {
     }
     if let (Some(path), Some(decoder)) = (&args.screenshot, &watch.decoder) {
         if watch.frames > 0 {
-            write_png(path, &watch.pointer.over(&decoder.framebuffer()).view())?;
+            watch
+                .pointer
+                .over(&decoder.framebuffer(), |shown| write_png(path, shown))?;
             println!("Screenshot saved to {}.", path.display());
         }
     }
