@@ -3,9 +3,62 @@
 //! The host sends the pointer apart from the screen's pixels, so a moving pointer costs a few
 //! bytes a move instead of re-coded blocks, and never enters the tile cache. The viewer's
 //! framebuffer stays without it; [`draw`] blends it over a copy of it (or a window) at show time.
+//! Both sides keep the last shapes sent ([`KeptShapes`]), so a pointer that changes back to a
+//! shape it had is named by its place instead of sent again.
 
-use crate::wire::CursorShape;
-use crate::FrameViewMut;
+use std::collections::VecDeque;
+
+use crate::wire::{CursorLook, CursorShape, MAX_CURSOR_SHAPES};
+use crate::{Error, FrameViewMut, Result};
+
+/// The last [`MAX_CURSOR_SHAPES`] new shapes a session sent, newest first. Host and viewer each
+/// keep one and change it by the same rule (every [`CursorLook::New`] goes in front), so a
+/// [`CursorLook::Kept`] place means the same shape on both sides.
+#[derive(Debug, Default, Clone)]
+pub struct KeptShapes(VecDeque<CursorShape>);
+
+impl KeptShapes {
+    /// The host's side: how to tell a viewer keeping these shapes that the pointer now looks
+    /// like `shape` (kept from now on when it is new).
+    pub fn look_for(&mut self, shape: &CursorShape) -> CursorLook {
+        match self.0.iter().position(|kept| kept == shape) {
+            // At most MAX_CURSOR_SHAPES (8) places.
+            Some(place) => CursorLook::Kept(place as u8),
+            None => {
+                self.keep(shape.clone());
+                CursorLook::New(shape.clone())
+            }
+        }
+    }
+
+    /// The viewer's side: the shape `look` shows (`None`: the one shown before stays), kept
+    /// from now on when it is new.
+    ///
+    /// # Errors
+    /// [`Error::WireInvalid`] for a place where no shape is kept.
+    pub fn shape_for(&mut self, look: CursorLook) -> Result<Option<CursorShape>> {
+        match look {
+            CursorLook::Same => Ok(None),
+            CursorLook::New(shape) => {
+                self.keep(shape.clone());
+                Ok(Some(shape))
+            }
+            CursorLook::Kept(place) => match self.0.get(usize::from(place)) {
+                Some(shape) => Ok(Some(shape.clone())),
+                None => Err(Error::WireInvalid {
+                    what: "Cursor kept shape",
+                    value: place.into(),
+                    expected: "the place of a shape sent before",
+                }),
+            },
+        }
+    }
+
+    fn keep(&mut self, shape: CursorShape) {
+        self.0.push_front(shape);
+        self.0.truncate(MAX_CURSOR_SHAPES);
+    }
+}
 
 /// Blends `shape` (premultiplied BGRA) over `view` with its hotspot at (`x`, `y`), clipped to
 /// the view. A shape whose pixels do not fill its size is not drawn.
@@ -105,6 +158,42 @@ mod tests {
                 .count();
             assert_eq!(count, inside, "pointer at ({x}, {y})");
         }
+    }
+
+    #[test]
+    fn both_sides_name_a_shape_sent_before_by_its_place_until_eight_newer_ones_came() {
+        let shape_of = |n: u8| CursorShape {
+            width: 1,
+            height: 1,
+            hot_x: 0,
+            hot_y: 0,
+            pixels: Bytes::from(vec![n; 4]),
+        };
+        let (mut host, mut viewer) = (KeptShapes::default(), KeptShapes::default());
+        let mut send = |shape: &CursorShape| {
+            let look = host.look_for(shape);
+            let shown = viewer.shape_for(look.clone()).unwrap();
+            assert_eq!(
+                shown.as_ref(),
+                Some(shape),
+                "the viewer shows what the host has"
+            );
+            look
+        };
+        let (arrow, beam) = (shape_of(1), shape_of(2));
+        assert!(matches!(send(&arrow), CursorLook::New(_)));
+        assert!(matches!(send(&beam), CursorLook::New(_)));
+        assert_eq!(send(&arrow), CursorLook::Kept(1));
+        assert_eq!(send(&beam), CursorLook::Kept(0));
+        for n in 3..10 {
+            assert!(matches!(send(&shape_of(n)), CursorLook::New(_)));
+        }
+        // Eight newer shapes came after the arrow: sent again, in full.
+        assert!(matches!(send(&arrow), CursorLook::New(_)));
+        assert_eq!(viewer.shape_for(CursorLook::Same).unwrap(), None);
+        let mut fresh = KeptShapes::default();
+        let err = fresh.shape_for(CursorLook::Kept(0)).unwrap_err();
+        assert!(err.to_string().contains("Cursor kept shape 0"), "{err}");
     }
 
     #[test]

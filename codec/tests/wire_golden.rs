@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use meekijk_codec::convert::Chroma;
 use meekijk_codec::wire::{
-    Bye, ByeReason, Cursor, CursorShape, Hello, HostMessage, InputEvent, PointerButton,
+    Bye, ByeReason, Cursor, CursorLook, CursorShape, Hello, HostMessage, InputEvent, PointerButton,
     SessionLimits, UpdateMessage, ViewerMessage,
 };
 use meekijk_codec::{ColourMap, Op, Rect, Update};
@@ -100,7 +100,7 @@ fn cursor_shape() -> HostMessage {
     HostMessage::Cursor(Cursor {
         x: 100,
         y: 200,
-        shape: Some(CursorShape {
+        look: CursorLook::New(CursorShape {
             width: 4,
             height: 4,
             hot_x: 1,
@@ -142,7 +142,15 @@ fn cases() -> Vec<(&'static str, Golden)> {
             Host(HostMessage::Cursor(Cursor {
                 x: 1919,
                 y: 0,
-                shape: None,
+                look: CursorLook::Same,
+            })),
+        ),
+        (
+            "host_cursor_kept",
+            Host(HostMessage::Cursor(Cursor {
+                x: 7,
+                y: 1079,
+                look: CursorLook::Kept(7),
             })),
         ),
         ("host_cursor_shape", Host(cursor_shape())),
@@ -274,12 +282,12 @@ fn header_and_field_layout_is_as_documented() {
     let ack = std::fs::read(data_dir().join("viewer_ack.bin")).unwrap();
     assert_eq!(
         ack,
-        [b'M', b'K', 9, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        [b'M', b'K', 10, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
     );
     let hello = std::fs::read(data_dir().join("host_hello.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 9, 0x01, 0, 0, 0, 21,
+        b'M', b'K', 10, 0x01, 0, 0, 0, 21,
         0, 1,                   // protocol version
         0, 0, 0x07, 0x80,       // width 1920
         0, 0, 0x04, 0x38,       // height 1080
@@ -289,4 +297,13 @@ fn header_and_field_layout_is_as_documented() {
         0x04, 0, 0, 0,          // tile cache 64 MiB
     ];
     assert_eq!(hello, expected);
+    let kept = std::fs::read(data_dir().join("host_cursor_kept.bin")).unwrap();
+    #[rustfmt::skip]
+    let expected = [
+        b'M', b'K', 10, 0x03, 0, 0, 0, 10,
+        0, 0, 0, 7,             // x
+        0, 0, 0x04, 0x37,       // y 1079
+        2, 7,                   // the shape kept at place 7
+    ];
+    assert_eq!(kept, expected);
 }

@@ -6,7 +6,9 @@ use super::framing::{open_frame, write_frame};
 use super::ops::UpdateMessage;
 use super::reader::{check_count, check_limit, check_point, Codec, Reader};
 use super::stream::{HostReader, UpdateWriter};
-use super::{Bye, MAX_CURSOR_SIZE, MAX_IN_FLIGHT, MAX_MESSAGE_LEN, MAX_TILE_CACHE_BYTES};
+use super::{
+    Bye, MAX_CURSOR_SHAPES, MAX_CURSOR_SIZE, MAX_IN_FLIGHT, MAX_MESSAGE_LEN, MAX_TILE_CACHE_BYTES,
+};
 use crate::convert::Chroma;
 use crate::{Error, Result, MAX_DIMENSION};
 
@@ -79,8 +81,22 @@ pub struct Cursor {
     pub x: u32,
     /// Pointer y on the screen, below [`MAX_DIMENSION`].
     pub y: u32,
-    /// The new shape, or `None` to keep the last one.
-    pub shape: Option<CursorShape>,
+    /// Its image.
+    pub look: CursorLook,
+}
+
+/// What a [`Cursor`] message says of the pointer's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorLook {
+    /// The image stays.
+    Same,
+    /// A new image; the viewer also keeps it among the last [`MAX_CURSOR_SHAPES`] it was
+    /// sent (see [`crate::cursor::KeptShapes`]).
+    New(CursorShape),
+    /// The image kept at this place, 0 the newest, below [`MAX_CURSOR_SHAPES`]: a pointer
+    /// that turns from arrow to I-beam and back as it crosses a page costs a byte, not the
+    /// image again.
+    Kept(u8),
 }
 
 /// A cursor image: premultiplied BGRA pixels and the hotspot, which lands on (`x`, `y`); see
@@ -176,24 +192,29 @@ impl Codec for Cursor {
         check_point("Cursor position", self.x, self.y)?;
         out.extend_from_slice(&self.x.to_be_bytes());
         out.extend_from_slice(&self.y.to_be_bytes());
-        let Some(shape) = &self.shape else {
-            out.push(0);
-            return Ok(());
-        };
-        check_shape(shape.width, shape.height, shape.hot_x, shape.hot_y)?;
-        let needed = shape.width as usize * shape.height as usize * 4;
-        if shape.pixels.len() != needed {
-            return Err(Error::WireInvalid {
-                what: "Cursor pixel byte count",
-                value: shape.pixels.len() as u64,
-                expected: "width * height * 4",
-            });
+        match &self.look {
+            CursorLook::Same => out.push(0),
+            CursorLook::New(shape) => {
+                check_shape(shape.width, shape.height, shape.hot_x, shape.hot_y)?;
+                let needed = shape.width as usize * shape.height as usize * 4;
+                if shape.pixels.len() != needed {
+                    return Err(Error::WireInvalid {
+                        what: "Cursor pixel byte count",
+                        value: shape.pixels.len() as u64,
+                        expected: "width * height * 4",
+                    });
+                }
+                out.push(1);
+                for v in [shape.width, shape.height, shape.hot_x, shape.hot_y] {
+                    out.extend_from_slice(&v.to_be_bytes());
+                }
+                out.extend_from_slice(&shape.pixels);
+            }
+            CursorLook::Kept(place) => {
+                check_kept(*place)?;
+                out.extend_from_slice(&[2, *place]);
+            }
         }
-        out.push(1);
-        for v in [shape.width, shape.height, shape.hot_x, shape.hot_y] {
-            out.extend_from_slice(&v.to_be_bytes());
-        }
-        out.extend_from_slice(&shape.pixels);
         Ok(())
     }
 
@@ -201,8 +222,8 @@ impl Codec for Cursor {
         let x = r.u32("Cursor x")?;
         let y = r.u32("Cursor y")?;
         check_point("Cursor position", x, y)?;
-        let shape = match r.u8("Cursor shape flag")? {
-            0 => None,
+        let look = match r.u8("Cursor shape flag")? {
+            0 => CursorLook::Same,
             1 => {
                 let width = r.u16("Cursor width")?;
                 let height = r.u16("Cursor height")?;
@@ -211,7 +232,7 @@ impl Codec for Cursor {
                 check_shape(width, height, hot_x, hot_y)?;
                 let len = width as usize * height as usize * 4;
                 let pixels = r.take_bytes(len, "Cursor pixels")?;
-                Some(CursorShape {
+                CursorLook::New(CursorShape {
                     width,
                     height,
                     hot_x,
@@ -219,16 +240,29 @@ impl Codec for Cursor {
                     pixels,
                 })
             }
+            2 => {
+                let place = r.u8("Cursor kept shape")?;
+                check_kept(place)?;
+                CursorLook::Kept(place)
+            }
             value => {
                 return Err(Error::WireInvalid {
                     what: "Cursor shape flag",
                     value: value.into(),
-                    expected: "0 (unchanged) or 1 (shape follows)",
+                    expected: "0 (unchanged), 1 (shape follows) or 2 (a kept shape)",
                 })
             }
         };
-        Ok(Cursor { x, y, shape })
+        Ok(Cursor { x, y, look })
     }
+}
+
+fn check_kept(place: u8) -> Result<()> {
+    check_limit(
+        "Cursor kept shape",
+        place.into(),
+        MAX_CURSOR_SHAPES as u64 - 1,
+    )
 }
 
 fn check_shape(width: u16, height: u16, hot_x: u16, hot_y: u16) -> Result<()> {

@@ -180,7 +180,7 @@ fn bad_headers_fail_before_the_payload_arrives() {
     bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 1; expected 9"
+        "wire: unsupported version 1; expected 10"
     );
 }
 
@@ -496,7 +496,7 @@ fn cursor_shape_checks() {
     let cursor = HostMessage::Cursor(Cursor {
         x: 5,
         y: 5,
-        shape: Some(shape.clone()),
+        look: CursorLook::New(shape.clone()),
     });
     let err = cursor.encode(&mut Vec::new()).unwrap_err();
     assert_eq!(
@@ -511,7 +511,7 @@ fn cursor_shape_checks() {
     let err = HostMessage::Cursor(Cursor {
         x: 5,
         y: 5,
-        shape: Some(short),
+        look: CursorLook::New(short),
     })
     .encode(&mut Vec::new())
     .unwrap_err();
@@ -526,12 +526,29 @@ fn cursor_shape_checks() {
         err.to_string(),
         "wire: Cursor width 257 exceeds the limit 256"
     );
-    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2])).unwrap_err();
+    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 3])).unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("wire: invalid Cursor shape flag 2"),
+            .starts_with("wire: invalid Cursor shape flag 3"),
         "{err}"
     );
+    // A kept shape's place is one byte below MAX_CURSOR_SHAPES, on both sides of the wire.
+    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2, 8])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "wire: Cursor kept shape 8 exceeds the limit 7"
+    );
+    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2])).unwrap_err();
+    assert!(
+        err.to_string().contains("truncated Cursor kept shape"),
+        "{err}"
+    );
+    let far = HostMessage::Cursor(Cursor {
+        x: 1,
+        y: 1,
+        look: CursorLook::Kept(8),
+    });
+    assert!(far.encode(&mut Vec::new()).is_err());
 }
 
 #[test]

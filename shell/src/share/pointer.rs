@@ -7,7 +7,8 @@
 
 use bytes::Bytes;
 use meekijk_capture::Pointer;
-use meekijk_codec::wire::{Cursor, CursorShape};
+use meekijk_codec::cursor::KeptShapes;
+use meekijk_codec::wire::{Cursor, CursorLook, CursorShape};
 
 /// The pointer as the capture last saw it, owned, for the connection's writer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,22 +22,34 @@ pub(super) struct PointerState {
 }
 
 impl PointerState {
-    /// The state of `pointer`, sharing the shape's bytes with `last` when it is the same.
+    /// The state of `pointer`, sharing the shape (and its serial) with `last` when it looks
+    /// the same: applications often set a new cursor of the same image (Chromium on every
+    /// move over a link), and each new serial would send the image again.
     pub(super) fn of(pointer: &Pointer<'_>, last: Option<&PointerState>) -> Self {
-        let shape = match last {
-            Some(last) if last.serial == pointer.serial => last.shape.clone(),
-            _ => CursorShape {
-                width: pointer.width,
-                height: pointer.height,
-                hot_x: pointer.hot_x,
-                hot_y: pointer.hot_y,
-                pixels: Bytes::copy_from_slice(pointer.pixels),
-            },
+        let looks_the_same = |last: &PointerState| {
+            let shape = &last.shape;
+            last.serial == pointer.serial
+                || ((shape.width, shape.height, shape.hot_x, shape.hot_y)
+                    == (pointer.width, pointer.height, pointer.hot_x, pointer.hot_y)
+                    && shape.pixels.as_ref() == pointer.pixels)
+        };
+        let (serial, shape) = match last {
+            Some(last) if looks_the_same(last) => (last.serial, last.shape.clone()),
+            _ => (
+                pointer.serial,
+                CursorShape {
+                    width: pointer.width,
+                    height: pointer.height,
+                    hot_x: pointer.hot_x,
+                    hot_y: pointer.hot_y,
+                    pixels: Bytes::copy_from_slice(pointer.pixels),
+                },
+            ),
         };
         Self {
             x: pointer.x,
             y: pointer.y,
-            serial: pointer.serial,
+            serial,
             shape,
         }
     }
@@ -58,6 +71,8 @@ pub(super) struct PointerTracker {
     shown: Option<(u32, u32, u32)>,
     /// The last position sent, which a message that hides the pointer repeats.
     at: (u32, u32),
+    /// The shapes the viewer keeps: one it had before goes as its place, not its image.
+    kept: KeptShapes,
 }
 
 impl PointerTracker {
@@ -67,11 +82,8 @@ impl PointerTracker {
         let Some(p) = pointer else {
             self.shown.take()?;
             let (x, y) = self.at;
-            return Some(Cursor {
-                x,
-                y,
-                shape: Some(hidden()),
-            });
+            let look = self.kept.look_for(&hidden());
+            return Some(Cursor { x, y, look });
         };
         let same_shape = self.shown.is_some_and(|(.., serial)| serial == p.serial);
         if self.shown == Some((p.x, p.y, p.serial)) {
@@ -79,10 +91,14 @@ impl PointerTracker {
         }
         self.shown = Some((p.x, p.y, p.serial));
         self.at = (p.x, p.y);
+        let look = match same_shape {
+            true => CursorLook::Same,
+            false => self.kept.look_for(&p.shape),
+        };
         Some(Cursor {
             x: p.x,
             y: p.y,
-            shape: (!same_shape).then(|| p.shape.clone()),
+            look,
         })
     }
 }
@@ -124,23 +140,31 @@ mod tests {
         assert_eq!(tracker.update(None), None, "nothing shown, nothing to hide");
         let first = tracker.update(Some(&pointer(10, 20, 1))).unwrap();
         assert_eq!((first.x, first.y), (10, 20));
-        assert_eq!(
-            first.shape.unwrap().pixels.as_ref(),
-            &ARROW,
-            "the shape, once"
-        );
+        let CursorLook::New(arrow) = first.look else {
+            panic!("the shape, once: {:?}", first.look);
+        };
+        assert_eq!(arrow.pixels.as_ref(), &ARROW);
         assert_eq!(tracker.update(Some(&pointer(10, 20, 1))), None, "unchanged");
         let moved = tracker.update(Some(&pointer(11, 20, 1))).unwrap();
-        assert_eq!((moved.x, moved.y, moved.shape), (11, 20, None));
-        let reshaped = tracker.update(Some(&pointer(11, 20, 2))).unwrap();
-        assert!(reshaped.shape.is_some(), "a new shape is sent");
+        assert_eq!((moved.x, moved.y, moved.look), (11, 20, CursorLook::Same));
+        // Another serial of the same image (an application set the same cursor anew): the
+        // viewer has it at place 0.
+        let again = tracker.update(Some(&pointer(11, 20, 2))).unwrap();
+        assert_eq!(again.look, CursorLook::Kept(0));
         // Over a mask: the viewer hides it where it was, and learns nothing of where it is.
         let gone = tracker.update(None).unwrap();
         assert_eq!((gone.x, gone.y), (11, 20));
-        assert_eq!(gone.shape.unwrap().pixels.as_ref(), &[0; 4]);
+        let CursorLook::New(blank) = gone.look else {
+            panic!("hidden by a transparent shape: {:?}", gone.look);
+        };
+        assert_eq!(blank.pixels.as_ref(), &[0; 4]);
         assert_eq!(tracker.update(None), None, "hidden once");
         let back = tracker.update(Some(&pointer(50, 60, 2))).unwrap();
-        assert!(back.shape.is_some(), "its shape again after hiding");
+        assert_eq!(
+            back.look,
+            CursorLook::Kept(1),
+            "its shape again, by its place"
+        );
     }
 
     #[test]

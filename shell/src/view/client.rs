@@ -4,11 +4,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
 use bytes::BytesMut;
+use meekijk_codec::cursor::{self, KeptShapes};
 use meekijk_codec::wire::{
     frame_len, Bye, ByeReason, CursorShape, HostMessage, HostReader, InputEvent, ViewerMessage,
     HEADER_LEN,
 };
-use meekijk_codec::{cursor, Frame, FrameView, ViewerDecoder, CACHE_ENTRY_BYTES};
+use meekijk_codec::{Frame, FrameView, ViewerDecoder, CACHE_ENTRY_BYTES};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -63,6 +64,8 @@ struct Watch {
 struct PointerView {
     at: (u32, u32),
     shape: Option<CursorShape>,
+    /// The last shapes the host sent: it may name one by its place.
+    kept: KeptShapes,
 }
 
 impl PointerView {
@@ -321,8 +324,8 @@ async fn watch_loop(
                     bail!("the host sent the pointer before its Hello");
                 };
                 watch.pointer.at = (moved.x, moved.y);
-                if moved.shape.is_some() {
-                    watch.pointer.shape = moved.shape;
+                if let Some(shape) = watch.pointer.kept.shape_for(moved.look)? {
+                    watch.pointer.shape = Some(shape);
                 }
                 // The recording shows the pointer moving over a still screen too.
                 if let (Some(recorder), true) = (watch.recorder.as_mut(), watch.frames > 0) {
