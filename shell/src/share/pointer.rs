@@ -168,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn a_state_shares_the_shape_of_the_last_while_its_serial_holds() {
+    fn a_state_shares_the_shape_of_the_last_while_it_looks_the_same() {
         let first = pointer(1, 2, 5);
         let moved = Pointer {
             x: 3,
@@ -190,5 +190,15 @@ mod tests {
         assert!(PointerState::same(Some(&first), Some(&first.clone())));
         assert!(PointerState::same(None, None));
         assert!(!PointerState::same(Some(&first), None));
+        // The same image under a new serial (a cursor set anew) keeps the old serial; another
+        // image takes its own.
+        let reset = Pointer {
+            serial: 6,
+            pixels: &ARROW,
+            ..moved
+        };
+        assert_eq!(PointerState::of(&reset, Some(&first)).serial, 5);
+        let other = Pointer { serial: 6, ..moved };
+        assert_eq!(PointerState::of(&other, Some(&first)).serial, 6);
     }
 }
