@@ -22,7 +22,7 @@ impl KeptShapes {
     /// like `shape` (kept from now on when it is new).
     pub fn look_for(&mut self, shape: &CursorShape) -> CursorLook {
         match self.0.iter().position(|kept| kept == shape) {
-            // At most MAX_CURSOR_SHAPES (8) places.
+            // At most MAX_CURSOR_SHAPES (64) places.
             Some(place) => CursorLook::Kept(place as u8),
             None => {
                 self.keep(shape.clone());
@@ -161,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn both_sides_name_a_shape_sent_before_by_its_place_until_eight_newer_ones_came() {
+    fn both_sides_name_a_shape_sent_before_by_its_place_until_it_drops_out() {
         let shape_of = |n: u8| CursorShape {
             width: 1,
             height: 1,
@@ -185,10 +185,13 @@ mod tests {
         assert!(matches!(send(&beam), CursorLook::New(_)));
         assert_eq!(send(&arrow), CursorLook::Kept(1));
         assert_eq!(send(&beam), CursorLook::Kept(0));
-        for n in 3..10 {
+        let last = MAX_CURSOR_SHAPES as u8;
+        for n in 3..=last {
             assert!(matches!(send(&shape_of(n)), CursorLook::New(_)));
         }
-        // Eight newer shapes came after the arrow: sent again, in full.
+        assert_eq!(send(&arrow), CursorLook::Kept(last - 1), "the oldest place");
+        // One more new shape: the arrow drops out and is sent again, in full.
+        assert!(matches!(send(&shape_of(last + 1)), CursorLook::New(_)));
         assert!(matches!(send(&arrow), CursorLook::New(_)));
         assert_eq!(viewer.shape_for(CursorLook::Same).unwrap(), None);
         let mut fresh = KeptShapes::default();

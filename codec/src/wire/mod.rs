@@ -95,8 +95,10 @@ pub const MAX_REMAP_MAPS: usize = 16;
 /// Largest cursor width and height in pixels.
 pub const MAX_CURSOR_SIZE: u16 = 256;
 
-/// Pointer shapes a viewer keeps, the newest first (see [`CursorLook::Kept`]).
-pub const MAX_CURSOR_SHAPES: usize = 8;
+/// Pointer shapes a viewer keeps, the newest first (see [`CursorLook::Kept`]): an animated
+/// busy cursor comes back after its cycle (Adwaita's `watch` has 60 images). At most 16 MiB
+/// of 256×256 shapes, ~150 KB of usual 24×24 ones.
+pub const MAX_CURSOR_SHAPES: usize = 64;
 
 /// Largest `Bye` text in bytes of UTF-8.
 pub const MAX_TEXT_LEN: usize = 256;

@@ -533,10 +533,10 @@ fn cursor_shape_checks() {
         "{err}"
     );
     // A kept shape's place is one byte below MAX_CURSOR_SHAPES, on both sides of the wire.
-    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2, 8])).unwrap_err();
+    let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2, 64])).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "wire: Cursor kept shape 8 exceeds the limit 7"
+        "wire: Cursor kept shape 64 exceeds the limit 63"
     );
     let err = decode_host(&raw_frame(0x03, &[0, 0, 0, 1, 0, 0, 0, 1, 2])).unwrap_err();
     assert!(
@@ -546,7 +546,7 @@ fn cursor_shape_checks() {
     let far = HostMessage::Cursor(Cursor {
         x: 1,
         y: 1,
-        look: CursorLook::Kept(8),
+        look: CursorLook::Kept(64),
     });
     assert!(far.encode(&mut Vec::new()).is_err());
 }
