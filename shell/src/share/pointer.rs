@@ -23,8 +23,8 @@ pub(super) struct PointerState {
 
 impl PointerState {
     /// The state of `pointer`, sharing the shape (and its serial) with `last` when it looks
-    /// the same: applications often set a new cursor of the same image (Chromium on every
-    /// move over a link), and each new serial would send the image again.
+    /// the same: an application may set a new cursor of the same image, and a new serial
+    /// alone should not send the image again.
     pub(super) fn of(pointer: &Pointer<'_>, last: Option<&PointerState>) -> Self {
         let looks_the_same = |last: &PointerState| {
             let shape = &last.shape;
@@ -91,9 +91,10 @@ impl PointerTracker {
         }
         self.shown = Some((p.x, p.y, p.serial));
         self.at = (p.x, p.y);
-        let look = match same_shape {
-            true => CursorLook::Same,
-            false => self.kept.look_for(&p.shape),
+        let look = if same_shape {
+            CursorLook::Same
+        } else {
+            self.kept.look_for(&p.shape)
         };
         Some(Cursor {
             x: p.x,
