@@ -22,7 +22,7 @@ use crate::secure::{tls, AuthError, OneTimeCode};
 
 /// Largest tile cache a host may have this viewer keep (8 times the default): the cache
 /// fills only with tiles the host sends, but a hostile host should not reach gigabytes.
-const MAX_TILE_CACHE_BYTES: u32 = 256 << 20;
+const MAX_VIEWER_CACHE_BYTES: u32 = 256 << 20;
 
 /// Largest message accepted before the host's Hello has said how large they get.
 const MAX_MESSAGE_BEFORE_HELLO: usize = 4096;
@@ -183,11 +183,11 @@ async fn watch_loop(
                     _ => {
                         let bytes = hello.limits.tile_cache_bytes;
                         anyhow::ensure!(
-                            bytes <= MAX_TILE_CACHE_BYTES,
+                            bytes <= MAX_VIEWER_CACHE_BYTES,
                             "the host asks for a tile cache of {} MiB; this viewer keeps at \
                              most {} MiB",
                             bytes >> 20,
-                            MAX_TILE_CACHE_BYTES >> 20
+                            MAX_VIEWER_CACHE_BYTES >> 20
                         );
                         (bytes / CACHE_ENTRY_BYTES) as usize
                     }
