@@ -211,6 +211,13 @@ pub enum Error {
         /// Rows of the rect.
         rows: usize,
     },
+    /// Palette tile: a run of columns (see `tile::runs`) outside its band, or a malformed
+    /// number in the band layout.
+    #[error("palette band holds {what}")]
+    PaletteRun {
+        /// What was wrong.
+        what: &'static str,
+    },
     /// Wire: an update whose op table continues a compression stream this reader does not
     /// hold (it never saw the stream's start, or lost it to an earlier error).
     #[error("wire: an update continues an op-table stream this reader does not hold; expected one that starts a new stream")]

@@ -282,12 +282,12 @@ fn header_and_field_layout_is_as_documented() {
     let ack = std::fs::read(data_dir().join("viewer_ack.bin")).unwrap();
     assert_eq!(
         ack,
-        [b'M', b'K', 10, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        [b'M', b'K', 11, 0x81, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
     );
     let hello = std::fs::read(data_dir().join("host_hello.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 10, 0x01, 0, 0, 0, 21,
+        b'M', b'K', 11, 0x01, 0, 0, 0, 21,
         0, 1,                   // protocol version
         0, 0, 0x07, 0x80,       // width 1920
         0, 0, 0x04, 0x38,       // height 1080
@@ -300,7 +300,7 @@ fn header_and_field_layout_is_as_documented() {
     let kept = std::fs::read(data_dir().join("host_cursor_kept.bin")).unwrap();
     #[rustfmt::skip]
     let expected = [
-        b'M', b'K', 10, 0x03, 0, 0, 0, 10,
+        b'M', b'K', 11, 0x03, 0, 0, 0, 10,
         0, 0, 0, 7,             // x
         0, 0, 0x04, 0x37,       // y 1079
         2, 7,                   // the shape kept at place 7

@@ -21,6 +21,7 @@ mod classify;
 pub mod ivf;
 mod pack;
 pub mod palette;
+mod runs;
 mod session;
 
 pub use av1_decode::{Av1Decoder, DEFAULT_MAX_PIXELS};

@@ -12,9 +12,11 @@
 //! is exactly its `new_colours` colours (BGRA, 4 bytes each, each as byte-wise wrapping differences
 //! from the colour before it, the first from zero), which extend the session's colour table
 //! (at most [`SESSION_COLOURS`]); the band count (u16 little-endian, 1..=height) and the band
-//! heights (u16 each, adding up to the height); then each band column by column (the `bands`
-//! module says why), a column packed in `ceil(band_height * bits / 8)` bytes: indices into
-//! the colour table, MSB-first within a byte, 16-bit ones little-endian.
+//! heights (u16 each, adding up to the height); the bytes of the bands (u32 little-endian, at
+//! most what the worst case of their size needs); then the bands, each as its background
+//! and its runs of columns that are not blank (the `bands` and `runs` modules say why and
+//! how), a run's column packed in `ceil(rows * bits / 8)` bytes: indices into the colour
+//! table, MSB-first within a byte, 16-bit ones little-endian.
 //!
 //! # Why one stream and one colour table per session
 //! Screens repeat the same glyphs on many lines and in many updates. A zstd stream that lives
@@ -39,6 +41,7 @@ use zstd::zstd_safe::{
 
 use super::bands;
 use super::pack::{bits_for, DEPTHS};
+use super::runs::RunScratch;
 use super::session::{self, ColourIndex, SESSION_COLOURS};
 use super::Palette;
 use crate::tile::MAX_PALETTE;
@@ -106,7 +109,7 @@ pub struct PaletteEncoder {
     /// session indices) and the bytes to compress.
     remap: Vec<u16>,
     heights: Vec<u16>,
-    column: Vec<u16>,
+    scratch: RunScratch,
     packed: Vec<u8>,
 }
 
@@ -137,7 +140,7 @@ impl PaletteEncoder {
             table: ColourIndex::default(),
             remap: Vec::new(),
             heights: Vec::new(),
-            column: Vec::new(),
+            scratch: RunScratch::default(),
             packed: Vec::new(),
         })
     }
@@ -218,9 +221,14 @@ impl PaletteEncoder {
             .extend_from_slice(&(self.heights.len() as u16).to_le_bytes());
         self.packed
             .extend(self.heights.iter().flat_map(|h| h.to_le_bytes()));
+        // The bands' length (u32, patched below): a decoder reads them only once it knows.
+        let at = self.packed.len();
+        self.packed.extend_from_slice(&[0; 4]);
         let (remap, heights) = (&self.remap, &self.heights);
-        let (column, packed) = (&mut self.column, &mut self.packed);
-        bands::pack_bands(&indices, remap, width, heights, bits, column, packed);
+        let (scratch, packed) = (&mut self.scratch, &mut self.packed);
+        bands::pack_bands(&indices, remap, width, heights, bits, scratch, packed);
+        let len = (self.packed.len() - at - 4) as u32;
+        self.packed[at..at + 4].copy_from_slice(&len.to_le_bytes());
         let source = &self.packed;
         let mut out = Vec::new();
         let flag = match (restart, new_table) {
@@ -476,8 +484,8 @@ impl PaletteDecoder {
                 max: SESSION_COLOURS,
             });
         }
-        // Three reads, each sized by the one before: colours and band count, band heights,
-        // bands. Each size is checked before it is read, so hostile data never makes the
+        // Four reads, each sized by the one before: colours and band count, band heights,
+        // the bands' length, bands. Each size is checked before it is read, so hostile data never makes the
         // decoder allocate more than the rect needs.
         // An op's pixels may need bytes that came with later ops of the update.
         let mut input = Inflater::new(&mut self.dctx, &self.input[self.read..]);
@@ -498,11 +506,23 @@ impl PaletteDecoder {
         self.heights
             .extend(heights.map(|h| u16::from_le_bytes([h[0], h[1]])));
         bands::check_heights(&self.heights, rows)?;
-        let start = self.packed.len();
-        input.read(
-            start + bands::packed_len(width, &self.heights, bits),
-            &mut self.packed,
-        )?;
+        let at = self.packed.len();
+        input.read(at + 4, &mut self.packed)?;
+        let len = u32::from_le_bytes([
+            self.packed[at],
+            self.packed[at + 1],
+            self.packed[at + 2],
+            self.packed[at + 3],
+        ]) as usize;
+        let most = bands::max_len(width, &self.heights, bits);
+        if len > most {
+            return Err(Error::PaletteLength {
+                got: len,
+                expected: most,
+            });
+        }
+        let start = at + 4;
+        input.read(start + len, &mut self.packed)?;
         self.read += input.consumed();
         self.unchecked = true;
         self.indices.resize(width as usize * rows, 0);

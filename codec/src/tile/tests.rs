@@ -405,18 +405,40 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
             colours: 2
         }
     );
-    // Two colours, one band of 8 rows, then 16 columns of 8 indices.
-    let mut payload = vec![0, 0, 0, 255, 255, 255, 255, 255, 1, 0, 8, 0];
-    payload.extend([255; 16 * 8]);
-    let mut wild_data = vec![8 | palette::RESTART];
-    wild_data.extend(zstd::bulk::compress(&payload, 3).unwrap());
+    // Two colours, one band of 8 rows sent whole: its 129 bytes, the kind (0), then 16
+    // columns of 8 indices.
+    let head = [0, 0, 0, 255, 255, 255, 255, 255, 1, 0, 8, 0];
+    let wild_op = |band: &[u8], len: u32| {
+        let mut payload = head.to_vec();
+        payload.extend(len.to_le_bytes());
+        payload.extend(band);
+        let mut data = vec![8 | palette::RESTART];
+        data.extend(zstd::bulk::compress(&payload, 3).unwrap());
+        data
+    };
+    let mut whole = vec![0];
+    whole.extend([255; 16 * 8]);
     assert_eq!(
-        check(2, &wild_data, (16, 8)),
+        check(2, &wild_op(&whole, 129), (16, 8)),
         Error::PaletteIndex {
             index: 255,
             colours: 2
         }
     );
+    // A band length past the worst case is refused before anything is read.
+    assert!(matches!(
+        check(2, &wild_op(&whole, u32::MAX), (16, 8)),
+        Error::PaletteLength {
+            got: 0xffff_ffff,
+            ..
+        }
+    ));
+    // A run (kind 1, background 0, no blank column, 16 columns) from row 8 of 8.
+    let below = [1, 0, 0, 0, 16, 16, 1];
+    assert!(matches!(
+        check(2, &wild_op(&below, 7), (16, 8)),
+        Error::PaletteRun { .. }
+    ));
     // Truncated zstd, garbage zstd, empty data, bad header, no colours to name, too many.
     assert!(matches!(
         check(colours, &data[..data.len() - 3], (16, 8)),
@@ -453,11 +475,13 @@ fn hostile_palette_data_is_an_error_and_leaves_the_target_untouched() {
             Error::PaletteBands { sum: 8, rows }
         );
     }
-    assert_eq!(check(colours, &data, (8, 8)), Error::PaletteTrailing);
-    assert!(matches!(
-        check(colours, &data, (17, 8)),
-        Error::PaletteLength { .. }
-    ));
+    // Narrower or wider, the bands' runs no longer fit their columns.
+    for size in [(8, 8), (17, 8)] {
+        assert!(matches!(
+            check(colours, &data, size),
+            Error::PaletteRun { .. } | Error::PaletteLength { .. } | Error::PaletteTrailing
+        ));
+    }
     // Trailing bytes after a complete op.
     let mut trailing = data.clone();
     trailing.extend_from_slice(&data[1..]);

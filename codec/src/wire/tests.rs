@@ -180,7 +180,7 @@ fn bad_headers_fail_before_the_payload_arrives() {
     bad_version[2] = 1;
     assert_eq!(
         frame_len(&bad_version).unwrap_err().to_string(),
-        "wire: unsupported version 1; expected 10"
+        "wire: unsupported version 1; expected 11"
     );
 }
 
