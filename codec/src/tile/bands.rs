@@ -13,10 +13,24 @@ use super::runs::{self, RunScratch};
 use crate::{Error, Result};
 
 /// Splits `height` rows of `width` indices into bands where a row's being one colour changes
-/// and appends their heights to `heights`.
+/// and appends their heights to `heights`. Columns of one colour from top to bottom (a
+/// window's border beside lines of text) are left out of that test: with them, no row
+/// between two lines would be one colour.
 pub(crate) fn split(indices: &[u16], width: u32, heights: &mut Vec<u16>) {
     let width = width as usize;
-    let one_colour = |row: &[u16]| row.iter().all(|&i| i == row[0]);
+    let Some(first) = indices.get(..width) else {
+        return;
+    };
+    let mut varies = vec![false; width];
+    for row in indices.chunks_exact(width).skip(1) {
+        for ((v, &a), &b) in varies.iter_mut().zip(row).zip(first) {
+            *v |= a != b;
+        }
+    }
+    let one_colour = |row: &[u16]| {
+        let mut varying = row.iter().zip(&varies).filter(|(_, &v)| v).map(|(&i, _)| i);
+        varying.next().is_none_or(|i| varying.all(|j| j == i))
+    };
     let mut rows = indices.chunks_exact(width).map(one_colour);
     let Some(mut kind) = rows.next() else {
         return;
@@ -139,6 +153,22 @@ mod tests {
         heights.clear();
         split(&[3; 12], 4, &mut heights);
         assert_eq!(heights, [3]);
+    }
+
+    #[test]
+    fn a_border_column_does_not_join_the_lines_beside_it() {
+        // Column 0 is a border (9) all the way down; rows 2–3 and 5 hold text.
+        let rows: [[u16; 5]; 6] = [
+            [9, 0, 0, 0, 0],
+            [9, 0, 0, 0, 0],
+            [9, 1, 0, 2, 0],
+            [9, 0, 2, 0, 1],
+            [9, 0, 0, 0, 0],
+            [9, 2, 1, 0, 0],
+        ];
+        let mut heights = Vec::new();
+        split(rows.as_flattened(), 5, &mut heights);
+        assert_eq!(heights, [2, 2, 1, 1]);
     }
 
     #[test]
