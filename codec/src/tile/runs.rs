@@ -57,8 +57,10 @@ pub(crate) struct RunScratch {
     /// Per column: the first and one past the last row that is not background
     /// (`u32::MAX, 0` when blank).
     spans: Vec<(u32, u32)>,
-    /// One run's columns, as session indices.
+    /// The band's columns, as session indices.
     columns: Vec<u16>,
+    /// One run's columns, cut to its rows.
+    run: Vec<u16>,
 }
 
 /// Appends `band` (rows of `width` op indices, `height` rows) to `out` in the run layout,
@@ -87,18 +89,12 @@ pub(crate) fn pack_band(
     let blank = |span: &(u32, u32)| span.1 == 0;
     let top = spans.iter().map(|s| s.0).min().unwrap_or(0);
     let bottom = spans.iter().map(|s| s.1).max().unwrap_or(0);
+    let columns = &mut scratch.columns;
+    columns.resize(band.len(), 0);
+    let rows = height as usize;
+    transpose(band, width, rows, columns, |i| remap[usize::from(i)]);
     if !spans.iter().any(blank) && top == 0 && bottom == height {
         out.push(WHOLE);
-        let columns = &mut scratch.columns;
-        columns.clear();
-        for column in 0..width {
-            columns.extend(
-                band.iter()
-                    .skip(column)
-                    .step_by(width)
-                    .map(|&i| remap[usize::from(i)]),
-            );
-        }
         pack(columns, height, bits, out);
         return;
     }
@@ -120,13 +116,12 @@ pub(crate) fn pack_band(
         put_zigzag(out, i64::from(top) - previous_top);
         put_varint(out, bottom - top);
         previous_top = i64::from(top);
-        let columns = &mut scratch.columns;
-        columns.clear();
-        for column in x..x + run {
-            let rows = top as usize..bottom as usize;
-            columns.extend(rows.map(|y| remap[usize::from(band[y * width + column])]));
+        let cut = &mut scratch.run;
+        cut.clear();
+        for column in columns[x * rows..(x + run) * rows].chunks_exact(rows) {
+            cut.extend_from_slice(&column[top as usize..bottom as usize]);
         }
-        pack(columns, bottom - top, bits, out);
+        pack(cut, bottom - top, bits, out);
         x += run;
     }
 }
@@ -138,18 +133,25 @@ fn most_common(band: &[u16], remap: &[u16], counts: &mut Vec<u32>) -> u16 {
     for &index in band {
         counts[usize::from(index)] += 1;
     }
-    let mut best = band.first().copied().unwrap_or(0);
-    for &index in band {
-        let (n, b) = (counts[usize::from(index)], counts[usize::from(best)]);
-        if n > b || n == b && remap[usize::from(index)] < remap[usize::from(best)] {
-            best = index;
-        }
+    let key = |i: u16| {
+        (
+            counts[usize::from(i)],
+            std::cmp::Reverse(remap[usize::from(i)]),
+        )
+    };
+    // Over the band or over the palette, whichever is shorter; then only the counts touched
+    // go back to zero.
+    let best = if band.len() < remap.len() {
+        band.iter().copied().max_by_key(|&i| key(i))
+    } else {
+        (0..remap.len() as u16).max_by_key(|&i| key(i))
+    };
+    if band.len() < remap.len() {
+        band.iter().for_each(|&i| counts[usize::from(i)] = 0);
+    } else {
+        counts.fill(0);
     }
-    // Only the touched entries: a band is often far smaller than the op's palette.
-    for &index in band {
-        counts[usize::from(index)] = 0;
-    }
-    best
+    best.unwrap_or(0)
 }
 
 /// Reads one band written by [`pack_band`] off the front of `data` into `band` (rows of
@@ -242,13 +244,26 @@ fn unpack_whole(
     let packed = take(data, width as usize * row_bytes(height, bits))?;
     columns.resize(band.len(), 0);
     unpack(packed, height, bits, colours, columns)?;
-    for (x, column) in columns.chunks_exact(height as usize).enumerate() {
-        for (y, &index) in column.iter().enumerate() {
-            band[y * width as usize + x] = index;
-        }
-    }
+    transpose(columns, height as usize, width as usize, band, |i| i);
     Ok(())
 }
+
+/// Writes `rows` rows of `width` values (`from`) column by column into `to`, each value
+/// through `map`. In strips of [`STRIP`] columns, so the writes of a strip stay within a few
+/// cache lines whatever the height.
+fn transpose(from: &[u16], width: usize, rows: usize, to: &mut [u16], map: impl Fn(u16) -> u16) {
+    for x0 in (0..width).step_by(STRIP) {
+        let strip = &mut to[x0 * rows..(x0 + STRIP).min(width) * rows];
+        for (y, row) in from.chunks_exact(width).enumerate() {
+            for (column, &value) in strip.chunks_exact_mut(rows).zip(&row[x0..]) {
+                column[y] = map(value);
+            }
+        }
+    }
+}
+
+/// Columns per strip of [`transpose`].
+const STRIP: usize = 16;
 
 /// The first `n` bytes of `data`, taken off it.
 fn take<'a>(data: &mut &'a [u8], n: usize) -> Result<&'a [u8]> {
