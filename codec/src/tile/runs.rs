@@ -171,7 +171,13 @@ pub(crate) fn unpack_band(
     band: &mut [u16],
 ) -> Result<()> {
     match take(data, 1)?[0] {
-        WHOLE => return unpack_whole(data, width, height, bits, colours, columns, band),
+        WHOLE => {
+            let packed = take(data, width as usize * row_bytes(height, bits))?;
+            columns.resize(band.len(), 0);
+            unpack(packed, height, bits, colours, columns)?;
+            transpose(columns, height as usize, width as usize, band, |i| i);
+            return Ok(());
+        }
         RUNS => {}
         _ => {
             return Err(Error::PaletteRun {
@@ -229,23 +235,6 @@ pub(crate) fn unpack_band(
         }
         x += run;
     }
-}
-
-/// Reads a band sent whole: its columns, each of `height` indices.
-fn unpack_whole(
-    data: &mut &[u8],
-    width: u32,
-    height: u32,
-    bits: u8,
-    colours: usize,
-    columns: &mut Vec<u16>,
-    band: &mut [u16],
-) -> Result<()> {
-    let packed = take(data, width as usize * row_bytes(height, bits))?;
-    columns.resize(band.len(), 0);
-    unpack(packed, height, bits, colours, columns)?;
-    transpose(columns, height as usize, width as usize, band, |i| i);
-    Ok(())
 }
 
 /// Writes `rows` rows of `width` values (`from`) column by column into `to`, each value
