@@ -485,8 +485,8 @@ impl PaletteDecoder {
             });
         }
         // Four reads, each sized by the one before: colours and band count, band heights,
-        // the bands' length, bands. Each size is checked before it is read, so hostile data never makes the
-        // decoder allocate more than the rect needs.
+        // the bands' length, bands. Each size is checked before it is read, so hostile data
+        // never makes the decoder allocate more than the rect needs.
         // An op's pixels may need bytes that came with later ops of the update.
         let mut input = Inflater::new(&mut self.dctx, &self.input[self.read..]);
         let table = new_colours * 4;
