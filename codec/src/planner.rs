@@ -4,7 +4,10 @@
 //! distant changes never become one giant rect), and no rect exceeds the size bound (which
 //! keeps AV1 tiles small enough to encode in parallel and to start decoding early).
 
-use crate::{DirtyMap, Rect};
+use std::collections::HashSet;
+
+use crate::differ::blocks_touched;
+use crate::{DirtyMap, Rect, BLOCK_SIZE};
 
 /// Largest rect edge, in blocks (8 × 32 px = 256 px).
 pub(crate) const MAX_RECT_BLOCKS: u32 = 8;
@@ -45,46 +48,144 @@ pub(crate) fn merge(mask: &DirtyMap, max_blocks: u32) -> Vec<Rect> {
     rects
 }
 
-/// Groups rects to code as one: rects inside one row of `block`-pixel blocks that touch or
-/// overlap along it join into a run while the run's bounding rect covers at most a quarter
-/// more pixels than its members. Returns each run's bounding rect and the indices of its
-/// members in `rects`; every rect is in exactly one run, and a rect across block rows is a
-/// run on its own.
+/// Rows of blocks a joined rect may span: a line of text crosses at most one block edge.
+pub(crate) const JOIN_ROWS: u64 = 2;
+
+/// Groups rects to code as one: rects inside one row of blocks that touch or overlap join
+/// while the group's bounding rect spans at most `max_rows` rows of blocks and covers at
+/// most a quarter more pixels than its members; a group takes in every rect its box
+/// overlaps. Returns each group's bounding rect and the indices of its members in `rects`,
+/// in order of block row, then left edge; every rect is in exactly one group. `rects` must
+/// not overlap.
 ///
 /// After a scroll, a new line of text is left as a strip per block (the rows its copy did
 /// not cover), each of which would be a palette op with its own headers and band table and
-/// no glyph continuing across the cut. Bounded by the block row, a run only touches blocks
-/// its members touch, so the refinement state of blocks stays exact.
-pub(crate) fn join_runs(rects: &[Rect], block: u32) -> Vec<(Rect, Vec<usize>)> {
-    let block = u64::from(block.max(1));
-    let first_row = |r: &Rect| u64::from(r.y) / block;
-    let in_one_row = |r: &Rect| !r.is_empty() && (r.bottom() - 1) / block == first_row(r);
-    let mut order: Vec<usize> = (0..rects.len()).collect();
-    order.sort_by_key(|&i| (first_row(&rects[i]), rects[i].x));
-    let mut runs: Vec<(Rect, Vec<usize>)> = Vec::new();
-    // Pixels of the members of the last run, while it is open to joins.
-    let mut open: Option<u64> = None;
-    for i in order {
-        let rect = rects[i];
-        if let (Some(area), Some((run, members))) = (open, runs.last_mut()) {
-            let joined = run.union(&rect);
-            let area = area + rect.area();
-            let touches = u64::from(rect.x) <= run.right();
-            if in_one_row(&rect)
-                && first_row(run) == first_row(&rect)
-                && touches
-                && joined.area() * 4 <= area * 5
-            {
-                *run = joined;
-                members.push(i);
-                open = Some(area);
-                continue;
+/// no glyph continuing across the cut; a line across a block edge was cut in two as well,
+/// so its glyphs packed to halves the session stream had not seen.
+///
+/// A group may touch a block none of its members touch only when no other rect touches it
+/// and `may_grow(col, row)` (the host: the block is not waiting for refinement), so
+/// painting its pixels again leaves every block's refinement state true.
+pub(crate) fn join(
+    rects: &[Rect],
+    max_rows: u64,
+    may_grow: impl Fn(u32, u32) -> bool,
+) -> Vec<(Rect, Vec<usize>)> {
+    let touched: HashSet<(u32, u32)> = rects.iter().flat_map(|&r| blocks_touched(r)).collect();
+    // May a group of `members` be coded as `union`?
+    let fits = |union: Rect, members: &[usize], pixels: u64| {
+        rows(&union) <= max_rows
+            && union.area() * 4 <= pixels * 5
+            && blocks_touched(union).all(|(col, row)| {
+                let cell = Rect::new(col * BLOCK_SIZE, row * BLOCK_SIZE, BLOCK_SIZE, BLOCK_SIZE);
+                members.iter().any(|&i| rects[i].intersect(&cell).is_some())
+                    || (!touched.contains(&(col, row)) && may_grow(col, row))
+            })
+    };
+    let mut groups: Vec<Group> = rects
+        .iter()
+        .enumerate()
+        .map(|(i, &rect)| Group {
+            rect,
+            members: vec![i],
+            pixels: rect.area(),
+            // Rects across block rows (whole blocks, a keyframe's tiles) stay as they are.
+            joinable: rows(&rect) == 1,
+        })
+        .collect();
+    let mut joined_any = true;
+    while joined_any {
+        joined_any = false;
+        let mut i = 0;
+        while i < groups.len() {
+            let mut j = i + 1;
+            while j < groups.len() {
+                match try_join(&mut groups, (i, j), fits) {
+                    Some(first) => {
+                        joined_any = true;
+                        (i, j) = (first, first + 1);
+                    }
+                    None => j += 1,
+                }
             }
+            i += 1;
         }
-        runs.push((rect, vec![i]));
-        open = in_one_row(&rect).then(|| rect.area());
     }
-    runs
+    let mut groups: Vec<(Rect, Vec<usize>)> = groups
+        .into_iter()
+        .map(|mut g| {
+            g.members.sort_unstable();
+            (g.rect, g.members)
+        })
+        .collect();
+    groups.sort_by_key(|(r, _)| (r.y / BLOCK_SIZE, r.x));
+    groups
+}
+
+/// Rects [`join`] codes as one.
+struct Group {
+    /// The bounding rect.
+    rect: Rect,
+    /// Indices of the rects.
+    members: Vec<usize>,
+    /// Pixels of the rects.
+    pixels: u64,
+    /// Within one row of blocks, or joined from rects that were.
+    joinable: bool,
+}
+
+/// Rows of blocks `rect` spans.
+fn rows(rect: &Rect) -> u64 {
+    (rect.bottom() - 1) / u64::from(BLOCK_SIZE) - u64::from(rect.y / BLOCK_SIZE) + 1
+}
+
+/// Joins groups `i` and `j` (when they touch) and every group their box overlaps, when all
+/// are joinable and `fits` says the box may be coded for them; returns the joined group's
+/// index.
+fn try_join(
+    groups: &mut Vec<Group>,
+    (i, j): (usize, usize),
+    fits: impl Fn(Rect, &[usize], u64) -> bool,
+) -> Option<usize> {
+    if !(groups[i].joinable && groups[j].joinable && touch(&groups[i].rect, &groups[j].rect)) {
+        return None;
+    }
+    let mut taken = vec![i, j];
+    let mut union = groups[i].rect.union(&groups[j].rect);
+    while let Some(k) = (0..groups.len())
+        .find(|k| !taken.contains(k) && union.intersect(&groups[*k].rect).is_some())
+    {
+        union = union.union(&groups[k].rect);
+        taken.push(k);
+    }
+    let pixels: u64 = taken.iter().map(|&k| groups[k].pixels).sum();
+    let members: Vec<usize> = taken
+        .iter()
+        .flat_map(|&k| groups[k].members.iter().copied())
+        .collect();
+    if !taken[2..].iter().all(|&k| groups[k].joinable) || !fits(union, &members, pixels) {
+        return None;
+    }
+    taken.sort_unstable();
+    let first = taken[0];
+    for &k in taken[1..].iter().rev() {
+        groups.remove(k);
+    }
+    groups[first] = Group {
+        rect: union,
+        members,
+        pixels,
+        joinable: true,
+    };
+    Some(first)
+}
+
+/// True when `a` and `b` overlap or share an edge.
+fn touch(a: &Rect, b: &Rect) -> bool {
+    u64::from(a.x) <= b.right()
+        && u64::from(b.x) <= a.right()
+        && u64::from(a.y) <= b.bottom()
+        && u64::from(b.y) <= a.bottom()
 }
 
 #[cfg(test)]
@@ -151,17 +252,38 @@ mod tests {
         assert_eq!(rects.len(), 3);
     }
 
-    fn runs(rects: &[Rect]) -> Vec<(Rect, Vec<usize>)> {
-        let runs = join_runs(rects, 32);
-        let mut seen: Vec<usize> = runs.iter().flat_map(|(_, m)| m.clone()).collect();
+    /// `join`'s groups, checked: each rect in one group, inside its box, and no two boxes
+    /// overlap.
+    fn groups(
+        rects: &[Rect],
+        max_rows: u64,
+        may_grow: impl Fn(u32, u32) -> bool,
+    ) -> Vec<(Rect, Vec<usize>)> {
+        let groups = join(rects, max_rows, may_grow);
+        let mut seen: Vec<usize> = groups.iter().flat_map(|(_, m)| m.clone()).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..rects.len()).collect::<Vec<_>>(), "each rect once");
-        for (run, members) in &runs {
-            for &i in members {
-                assert_eq!(run.intersect(&rects[i]), Some(rects[i]), "{run:?} covers");
+        for (i, (group, members)) in groups.iter().enumerate() {
+            for &m in members {
+                assert_eq!(
+                    group.intersect(&rects[m]),
+                    Some(rects[m]),
+                    "{group:?} covers"
+                );
+            }
+            for (other, _) in &groups[i + 1..] {
+                assert_eq!(
+                    group.intersect(other),
+                    None,
+                    "{group:?} and {other:?} apart"
+                );
             }
         }
-        runs
+        groups
+    }
+
+    fn runs(rects: &[Rect]) -> Vec<(Rect, Vec<usize>)> {
+        groups(rects, 1, |_, _| true)
     }
 
     #[test]
@@ -206,5 +328,90 @@ mod tests {
             runs(&rects),
             vec![(Rect::new(0, 70, 192, 8), (0..6).collect())]
         );
+    }
+
+    /// A line of text whose rows 955..972 a scroll left to code, cut by the block edge at 960:
+    /// strips above it and below.
+    fn line_across_an_edge() -> Vec<Rect> {
+        vec![
+            Rect::new(160, 955, 64, 5),
+            Rect::new(224, 957, 96, 3),
+            Rect::new(160, 960, 32, 12),
+            Rect::new(192, 960, 32, 13),
+            Rect::new(224, 960, 96, 13),
+        ]
+    }
+
+    #[test]
+    fn a_line_across_a_block_edge_joins_whole() {
+        let line = line_across_an_edge();
+        assert_eq!(
+            groups(&line, 2, |_, _| true),
+            vec![(Rect::new(160, 955, 160, 18), (0..5).collect())]
+        );
+        // Within one row of blocks, as before: the halves apart.
+        assert_eq!(runs(&line).len(), 3, "{:?}", runs(&line));
+    }
+
+    #[test]
+    fn a_group_grows_only_over_blocks_it_may_paint() {
+        // Their box reaches into block (1, 0), which neither touches.
+        let rects = [Rect::new(0, 26, 30, 6), Rect::new(2, 32, 32, 6)];
+        assert_eq!(groups(&rects, 2, |_, _| true).len(), 1);
+        // Waiting for refinement: left alone.
+        assert_eq!(groups(&rects, 2, |col, row| (col, row) != (1, 0)).len(), 2);
+        // Another rect there (coded otherwise, maybe lossy): left alone too.
+        let mut with_other = rects.to_vec();
+        with_other.push(Rect::new(48, 0, 16, 8));
+        assert_eq!(groups(&with_other, 2, |_, _| true).len(), 3);
+    }
+
+    #[test]
+    fn a_group_takes_in_the_rects_its_box_overlaps() {
+        // The first two joined would cover part of the third: all three or none.
+        let rects = [
+            Rect::new(0, 26, 32, 6),
+            Rect::new(32, 32, 32, 6),
+            Rect::new(32, 27, 32, 5),
+            Rect::new(0, 32, 32, 4),
+        ];
+        assert_eq!(
+            groups(&rects, 2, |_, _| true),
+            vec![(Rect::new(0, 26, 64, 12), vec![0, 1, 2, 3])]
+        );
+    }
+
+    #[test]
+    fn scattered_strips_join_into_disjoint_tight_groups() {
+        // A fixed pseudo-random scatter of one-row strips; `groups` checks the cover.
+        let mut seed = 0x2545_f491_u32;
+        let mut next = |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed % n
+        };
+        let mut rects: Vec<Rect> = Vec::new();
+        while rects.len() < 60 {
+            let (col, row) = (next(12), next(6));
+            let top = next(28);
+            let rect = Rect::new(
+                col * 32 + next(8),
+                row * 32 + top,
+                8 + next(24),
+                1 + next(32 - top),
+            );
+            if rects.iter().all(|r| r.intersect(&rect).is_none()) {
+                rects.push(rect);
+            }
+        }
+        for (group, members) in groups(&rects, 2, |_, _| true) {
+            let pixels: u64 = members.iter().map(|&i| rects[i].area()).sum();
+            assert!(group.area() * 4 <= pixels * 5, "{group:?} is tight");
+            assert!(
+                (group.bottom() - 1) / 32 - u64::from(group.y / 32) < 2,
+                "{group:?}"
+            );
+        }
     }
 }

@@ -171,20 +171,47 @@ impl HostEncoder {
             .chain(parts.iter().map(|&rect| (rect, false)))
             .collect();
         let rects: Vec<Rect> = planned.iter().map(|&(rect, _)| rect).collect();
-        for (run, members) in planner::join_runs(&rects, BLOCK_SIZE) {
-            // A run is strips side by side: judged as a strip.
-            if members.len() > 1 {
-                let class = self.class_of(frame, run, false, plan.fleeting)?;
-                if plan.push_lossless(run, class) {
+        let may_grow = |col: u32, row: u32| !self.blocks[(row * mask.cols() + col) as usize].lossy;
+        for (group, members) in planner::join(&rects, planner::JOIN_ROWS, may_grow) {
+            // Across a block edge only for a cut line: whole blocks there are a shape the
+            // planner chose not to cover with one rect (two one-colour fills, say).
+            let one_row = group.y / BLOCK_SIZE == (group.bottom() as u32 - 1) / BLOCK_SIZE;
+            let cut = members.iter().any(|&i| !planned[i].1);
+            if (one_row || cut) && self.plan_joined(frame, group, members.len(), &mut plan)? {
+                continue;
+            }
+            // A line across a block edge that is not lossless as a whole: its runs in each
+            // row of blocks, else each rect.
+            let inner: Vec<Rect> = members.iter().map(|&i| rects[i]).collect();
+            for (run, inside) in planner::join(&inner, 1, may_grow) {
+                if inside.len() < members.len()
+                    && self.plan_joined(frame, run, inside.len(), &mut plan)?
+                {
                     continue;
                 }
-            }
-            for i in members {
-                let (rect, whole_blocks) = planned[i];
-                self.plan_rect(frame, mask, rect, whole_blocks, &mut plan)?;
+                for i in inside {
+                    let (rect, whole_blocks) = planned[members[i]];
+                    self.plan_rect(frame, mask, rect, whole_blocks, &mut plan)?;
+                }
             }
         }
         Ok(plan)
+    }
+
+    /// Plans `group`, the bounding rect of `members` rects, as one lossless rect if it has
+    /// more than one member and is lossless as a whole (judged as a strip).
+    fn plan_joined(
+        &self,
+        frame: &FrameView<'_>,
+        group: Rect,
+        members: usize,
+        plan: &mut Plan,
+    ) -> Result<bool> {
+        if members < 2 {
+            return Ok(false);
+        }
+        let class = self.class_of(frame, group, false, plan.fleeting)?;
+        Ok(plan.push_lossless(group, class))
     }
 
     /// Codes the `hot` and `refined` plans of an update: fills and palettes in op order on
