@@ -127,8 +127,9 @@ fn lossless_ops(
 }
 
 impl HostEncoder {
-    /// Plans the set blocks of `mask` and the `parts` of blocks. Strips side by side in a
-    /// row of blocks are coded as one rect when it is lossless ([`planner::join_runs`]).
+    /// Plans the set blocks of `mask` and the `parts` of blocks. Strips of a line, side by
+    /// side and across one block edge, are coded as one rect when it is lossless
+    /// ([`planner::join`]).
     /// Large smooth gradients go to AV1: at the smooth preset where they were still before
     /// (or on a `keyframe`), else like any changing natural content, at `quality`; parts
     /// that are gradients (wallpaper a moved window uncovers) at the smooth preset.
