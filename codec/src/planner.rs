@@ -368,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_group_takes_in_the_rects_its_box_overlaps() {
-        // The first two joined would cover part of the third: all three or none.
+        // The first two joined would cover parts of the other two: all four or none.
         let rects = [
             Rect::new(0, 26, 32, 6),
             Rect::new(32, 32, 32, 6),
