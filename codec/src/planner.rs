@@ -134,8 +134,11 @@ struct Group {
     joinable: bool,
 }
 
-/// Rows of blocks `rect` spans.
-fn rows(rect: &Rect) -> u64 {
+/// Rows of blocks `rect` spans (none when it is empty).
+pub(crate) fn rows(rect: &Rect) -> u64 {
+    if rect.is_empty() {
+        return 0;
+    }
     (rect.bottom() - 1) / u64::from(BLOCK_SIZE) - u64::from(rect.y / BLOCK_SIZE) + 1
 }
 

@@ -176,9 +176,10 @@ impl HostEncoder {
         for (group, members) in planner::join(&rects, planner::JOIN_ROWS, may_grow) {
             // Across a block edge only for a cut line: whole blocks there are a shape the
             // planner chose not to cover with one rect (two one-colour fills, say).
-            let one_row = group.y / BLOCK_SIZE == (group.bottom() as u32 - 1) / BLOCK_SIZE;
             let cut = members.iter().any(|&i| !planned[i].1);
-            if (one_row || cut) && self.plan_joined(frame, group, members.len(), &mut plan)? {
+            if (planner::rows(&group) == 1 || cut)
+                && self.plan_joined(frame, group, members.len(), &mut plan)?
+            {
                 continue;
             }
             // A line across a block edge that is not lossless as a whole: its runs in each
