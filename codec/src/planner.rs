@@ -72,14 +72,13 @@ pub(crate) fn join(
     may_grow: impl Fn(u32, u32) -> bool,
 ) -> Vec<(Rect, Vec<usize>)> {
     let touched: HashSet<(u32, u32)> = rects.iter().flat_map(|&r| blocks_touched(r)).collect();
-    // May a group of `members` be coded as `union`?
-    let fits = |union: Rect, members: &[usize], pixels: u64| {
+    // May a group of `pixels` in rects touching `blocks` (sorted) be coded as `union`?
+    let fits = |union: Rect, blocks: &[(u32, u32)], pixels: u64| {
         rows(&union) <= max_rows
             && union.area() * 4 <= pixels * 5
-            && blocks_touched(union).all(|(col, row)| {
-                let cell = Rect::new(col * BLOCK_SIZE, row * BLOCK_SIZE, BLOCK_SIZE, BLOCK_SIZE);
-                members.iter().any(|&i| rects[i].intersect(&cell).is_some())
-                    || (!touched.contains(&(col, row)) && may_grow(col, row))
+            && blocks_touched(union).all(|block| {
+                blocks.binary_search(&block).is_ok()
+                    || (!touched.contains(&block) && may_grow(block.0, block.1))
             })
     };
     let mut groups: Vec<Group> = rects
@@ -89,17 +88,22 @@ pub(crate) fn join(
             rect,
             members: vec![i],
             pixels: rect.area(),
+            blocks: blocks_touched(rect).collect(),
             // Rects across block rows (whole blocks, a keyframe's tiles) stay as they are.
             joinable: rows(&rect) == 1,
         })
         .collect();
+    // In order of the block row of the top edge: a joined group keeps the place of its first
+    // member, so the order holds, and the groups after one that start two block rows below
+    // its top touch none of it (it spans at most one).
+    groups.sort_by_key(|g| (g.rect.y / BLOCK_SIZE, g.rect.x));
     let mut joined_any = true;
     while joined_any {
         joined_any = false;
         let mut i = 0;
         while i < groups.len() {
             let mut j = i + 1;
-            while j < groups.len() {
+            while j < groups.len() && top_row(&groups[j]) <= bottom_row(&groups[i]) + 1 {
                 match try_join(&mut groups, (i, j), fits) {
                     Some(first) => {
                         joined_any = true;
@@ -130,8 +134,20 @@ struct Group {
     members: Vec<usize>,
     /// Pixels of the rects.
     pixels: u64,
+    /// The blocks the rects touch, sorted.
+    blocks: Vec<(u32, u32)>,
     /// Within one row of blocks, or joined from rects that were.
     joinable: bool,
+}
+
+/// The block row of `group`'s top edge.
+fn top_row(group: &Group) -> u64 {
+    u64::from(group.rect.y / BLOCK_SIZE)
+}
+
+/// The block row of `group`'s bottom edge (its last row of pixels).
+fn bottom_row(group: &Group) -> u64 {
+    group.rect.bottom().saturating_sub(1) / u64::from(BLOCK_SIZE)
 }
 
 /// Rows of blocks `rect` spans (none when it is empty).
@@ -148,42 +164,46 @@ pub(crate) fn rows(rect: &Rect) -> u64 {
 fn try_join(
     groups: &mut Vec<Group>,
     (i, j): (usize, usize),
-    fits: impl Fn(Rect, &[usize], u64) -> bool,
+    fits: impl Fn(Rect, &[(u32, u32)], u64) -> bool,
 ) -> Option<usize> {
     if !(groups[i].joinable && groups[j].joinable && touch(&groups[i].rect, &groups[j].rect)) {
         return None;
     }
     let mut taken = vec![i, j];
     let mut union = groups[i].rect.union(&groups[j].rect);
+    // Groups are in order of the block row of their top: none after the first that starts
+    // below the box's last row overlaps it.
+    let last_row = union.bottom().saturating_sub(1) / u64::from(BLOCK_SIZE);
     while let Some(k) = (0..groups.len())
+        .take_while(|&k| top_row(&groups[k]) <= last_row)
         .find(|k| !taken.contains(k) && union.intersect(&groups[*k].rect).is_some())
     {
         union = union.union(&groups[k].rect);
         taken.push(k);
     }
     let pixels: u64 = taken.iter().map(|&k| groups[k].pixels).sum();
-    let members: Vec<usize> = taken
+    let mut blocks: Vec<(u32, u32)> = taken
         .iter()
-        .flat_map(|&k| groups[k].members.iter().copied())
+        .flat_map(|&k| groups[k].blocks.iter().copied())
         .collect();
-    if !taken[2..].iter().all(|&k| groups[k].joinable) || !fits(union, &members, pixels) {
+    blocks.sort_unstable();
+    blocks.dedup();
+    if !taken[2..].iter().all(|&k| groups[k].joinable) || !fits(union, &blocks, pixels) {
         return None;
     }
     taken.sort_unstable();
     let first = taken[0];
+    let mut members = Vec::new();
     for &k in taken[1..].iter().rev() {
-        groups.remove(k);
+        members.extend(groups.remove(k).members);
     }
-    groups[first] = Group {
-        rect: union,
-        members,
-        pixels,
-        joinable: true,
-    };
+    let group = &mut groups[first];
+    group.members.extend(members);
+    (group.rect, group.pixels, group.blocks) = (union, pixels, blocks);
     Some(first)
 }
 
-/// True when `a` and `b` overlap or share an edge.
+/// True when `a` and `b` overlap or share an edge or a corner.
 fn touch(a: &Rect, b: &Rect) -> bool {
     u64::from(a.x) <= b.right()
         && u64::from(b.x) <= a.right()
