@@ -103,7 +103,7 @@ pub(crate) fn join(
         let mut i = 0;
         while i < groups.len() {
             let mut j = i + 1;
-            while j < groups.len() && top_row(&groups[j]) <= bottom_row(&groups[i]) + 1 {
+            while j < groups.len() && top_row(&groups[j].rect) <= bottom_row(&groups[i].rect) + 1 {
                 match try_join(&mut groups, (i, j), fits) {
                     Some(first) => {
                         joined_any = true;
@@ -140,14 +140,14 @@ struct Group {
     joinable: bool,
 }
 
-/// The block row of `group`'s top edge.
-fn top_row(group: &Group) -> u64 {
-    u64::from(group.rect.y / BLOCK_SIZE)
+/// The block row of `rect`'s top edge.
+fn top_row(rect: &Rect) -> u64 {
+    u64::from(rect.y / BLOCK_SIZE)
 }
 
-/// The block row of `group`'s bottom edge (its last row of pixels).
-fn bottom_row(group: &Group) -> u64 {
-    group.rect.bottom().saturating_sub(1) / u64::from(BLOCK_SIZE)
+/// The block row of `rect`'s last row of pixels.
+fn bottom_row(rect: &Rect) -> u64 {
+    rect.bottom().saturating_sub(1) / u64::from(BLOCK_SIZE)
 }
 
 /// Rows of blocks `rect` spans (none when it is empty).
@@ -155,7 +155,7 @@ pub(crate) fn rows(rect: &Rect) -> u64 {
     if rect.is_empty() {
         return 0;
     }
-    (rect.bottom() - 1) / u64::from(BLOCK_SIZE) - u64::from(rect.y / BLOCK_SIZE) + 1
+    bottom_row(rect) - top_row(rect) + 1
 }
 
 /// Joins groups `i` and `j` (when they touch) and every group their box overlaps, when all
@@ -174,9 +174,8 @@ fn try_join(
     // Groups are in order of the block row of their top: none after the first that starts
     // below the box's last row overlaps it.
     let overlapping = |union: Rect, taken: &[usize]| {
-        let last_row = union.bottom().saturating_sub(1) / u64::from(BLOCK_SIZE);
         (0..groups.len())
-            .take_while(|&k| top_row(&groups[k]) <= last_row)
+            .take_while(|&k| top_row(&groups[k].rect) <= bottom_row(&union))
             .find(|k| !taken.contains(k) && union.intersect(&groups[*k].rect).is_some())
     };
     while let Some(k) = overlapping(union, &taken) {
