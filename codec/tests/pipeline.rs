@@ -97,6 +97,38 @@ fn photo_is_hot_at_once_then_refined_while_text_stays_exact() {
     assert!(host.encode(&frame.view()).unwrap().is_empty());
 }
 
+#[test]
+fn a_still_photo_is_refined_a_square_at_a_time() {
+    let (mut host, mut viewer) = pair();
+    let mut frame = text_frame(W, H, 4);
+    // Two squares of the refinement budget side by side (256 = 8 blocks a side).
+    let photo = Rect::new(256, 0, 512, 256);
+    paint_photo(&mut frame, photo, 0, 7);
+    viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
+    let mut update = Update::default();
+    for _ in 0..=host.config().refine_after_frames {
+        update = host.encode(&frame.view()).unwrap();
+        if !update.is_empty() {
+            break;
+        }
+    }
+    // Taken row by row, the budget went to the photo's top rows: here two tiles 128 rows
+    // tall, under a photo as wide as the screen tiles of 32 rows, whose top rows the encoder
+    // predicts from nothing. A square is one tile.
+    for left in [256, 512] {
+        if left > 256 {
+            update = host.encode(&frame.view()).unwrap();
+        }
+        let tiles: Vec<Rect> = update.ops.iter().map(Op::rect).collect();
+        assert_eq!(tiles, [Rect::new(left, 0, 256, 256)]);
+        assert!(matches!(update.ops[0], Op::Av1 { .. }));
+        viewer.apply(&update).unwrap();
+    }
+    let refined = region_psnr(&frame, &viewer, photo);
+    assert!(refined >= 45.0, "refined photo PSNR {refined:.1} dB");
+    assert!(host.encode(&frame.view()).unwrap().is_empty());
+}
+
 /// Dense text as subpixel (ClearType) rendering draws it: thin strokes whose pixels each have
 /// a colour fringe of their own: ~380 colours in a block of 32² pixels, and fewer than half
 /// of its pixels like a neighbour (digits in a real xterm: 206 colours, 49 %).
