@@ -105,20 +105,15 @@ fn a_still_photo_is_refined_a_square_at_a_time() {
     let photo = Rect::new(256, 0, 512, 256);
     paint_photo(&mut frame, photo, 0, 7);
     viewer.apply(&host.encode(&frame.view()).unwrap()).unwrap();
-    let mut update = Update::default();
-    for _ in 0..=host.config().refine_after_frames {
-        update = host.encode(&frame.view()).unwrap();
-        if !update.is_empty() {
-            break;
-        }
-    }
+    let first = (0..=host.config().refine_after_frames)
+        .map(|_| host.encode(&frame.view()).unwrap())
+        .find(|update| !update.is_empty())
+        .expect("the photo is refined once still");
+    let second = host.encode(&frame.view()).unwrap();
     // Taken row by row, the budget went to the photo's top rows: here two tiles 128 rows
     // tall, under a photo as wide as the screen tiles of 32 rows, whose top rows the encoder
     // predicts from nothing. A square is one tile.
-    for left in [256, 512] {
-        if left > 256 {
-            update = host.encode(&frame.view()).unwrap();
-        }
+    for (update, left) in [(first, 256), (second, 512)] {
         let tiles: Vec<Rect> = update.ops.iter().map(Op::rect).collect();
         assert_eq!(tiles, [Rect::new(left, 0, 256, 256)]);
         assert!(matches!(update.ops[0], Op::Av1 { .. }));
