@@ -23,6 +23,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("wire_decode", fuzz::decode_stream),
     ("wire_round_trip", fuzz::round_trip),
     ("viewer_apply", fuzz::apply_stream),
+    ("host_exact", fuzz::host_exact),
 ];
 
 fn fuzz_dir() -> PathBuf {

@@ -12,6 +12,9 @@ use super::{
 };
 use crate::{Frame, Op, Update, ViewerDecoder};
 
+mod host;
+pub use host::host_exact;
+
 /// Bytes fed per read when [`decode_stream`] simulates a stream arriving in pieces.
 const CHUNK: usize = 7;
 
