@@ -208,35 +208,31 @@ fn show_page(screen: &mut Frame, page: &Frame, top: u32) {
 }
 
 /// Moves the pixels of a rect by (`dx`, `dy`) (−128..=127 each, as a scroll or a drag),
-/// clipped to the screen; the strip it leaves takes a line of text when `fresh` is odd.
+/// clipped to the screen; when `fresh` is odd, a line of text goes where the rect's pixels
+/// left (its bottom edge when they moved up, else its top).
 fn shift(screen: &mut Frame, rect: [u8; 4], (dx, dy): (u8, u8), fresh: u8) {
     let src = rect_of(rect);
     let (dx, dy) = (i64::from(dx as i8), i64::from(dy as i8));
+    // The source columns whose pixels land on the screen.
+    let x0 = i64::from(src.x).max(-dx);
+    let x1 = i64::from(src.x + src.width).min(i64::from(WIDTH) - dx);
     let before = screen.clone();
     let mut view = screen.view_mut();
     for y in src.y..src.y + src.height {
-        let ty = i64::from(y) + dy;
-        if !(0..i64::from(HEIGHT)).contains(&ty) {
-            continue;
-        }
-        for x in src.x..src.x + src.width {
-            let tx = i64::from(x) + dx;
-            if (0..i64::from(WIDTH)).contains(&tx) {
-                let px = before.view().pixel(x, y);
-                let (tx, ty) = (tx as u32, ty as u32);
-                view.row_mut(ty)[tx as usize * 4..tx as usize * 4 + 4].copy_from_slice(&px);
-            }
+        let to = i64::from(y) + dy;
+        if x0 < x1 && (0..i64::from(HEIGHT)).contains(&to) {
+            let from = &before.view().row(y)[x0 as usize * 4..x1 as usize * 4];
+            view.row_mut(to as u32)[(x0 + dx) as usize * 4..(x1 + dx) as usize * 4]
+                .copy_from_slice(from);
         }
     }
     if fresh % 2 == 1 {
-        let y = if dy < 0 { src.y + src.height } else { src.y };
-        let y = (y.saturating_sub(CELL.1)) * 256 / HEIGHT;
-        text(
-            screen,
-            ((src.x * 256 / WIDTH) as u8, y as u8),
-            fresh / 8,
-            fresh,
-        );
+        let y = if dy < 0 {
+            (src.y + src.height).saturating_sub(CELL.1)
+        } else {
+            src.y
+        };
+        glyphs(screen, (src.x, y), fresh / 8 % 32, fresh);
     }
 }
 
