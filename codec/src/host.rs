@@ -707,8 +707,8 @@ impl HostEncoder {
 
     /// Lossy blocks that have been still long enough, within the per-frame budget, taken a
     /// square of the planner's largest rect at a time: the budget then codes as one tile, not
-    /// as rows 32 pixels tall across the screen (real photo screens: 13–18 % fewer bytes a
-    /// refined block).
+    /// as rows 32 pixels tall across the screen (two real photo screens: 13–18 % fewer bytes
+    /// a refined block).
     fn refine_mask(&self, dirty: &DirtyMap) -> DirtyMap {
         let mut mask = DirtyMap::new(self.config.width, self.config.height, BLOCK_SIZE);
         let mut budget = self.config.refine_budget_pixels;

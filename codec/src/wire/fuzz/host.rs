@@ -5,8 +5,8 @@
 
 use bytes::BytesMut;
 
-use super::super::{take_frame, HostMessage, HostReader, UpdateMessage, UpdateWriter};
-use crate::{Frame, HostConfig, HostEncoder, Op, ViewerDecoder};
+use crate::wire::{take_frame, HostMessage, HostReader, UpdateMessage, UpdateWriter};
+use crate::{Frame, HostConfig, HostEncoder, Op, Rect, ViewerDecoder};
 
 /// Screen size: not a multiple of the 32-pixel blocks either way, as 1080 rows are not.
 const WIDTH: u32 = 248;
@@ -143,12 +143,12 @@ impl Link {
 }
 
 /// A rect of the screen from four bytes (left, top, width, height), clipped to it.
-fn rect_of([x, y, w, h]: [u8; 4]) -> crate::Rect {
+fn rect_of([x, y, w, h]: [u8; 4]) -> Rect {
     let x = u32::from(x) * WIDTH / 256;
     let y = u32::from(y) * HEIGHT / 256;
     let w = (u32::from(w) * WIDTH / 256 + 1).min(WIDTH - x);
     let h = (u32::from(h) * HEIGHT / 256 + 1).min(HEIGHT - y);
-    crate::Rect::new(x, y, w, h)
+    Rect::new(x, y, w, h)
 }
 
 fn fill(screen: &mut Frame, rect: [u8; 4], colour: u8) {
