@@ -722,10 +722,10 @@ impl HostEncoder {
                 .flat_map(move |row| (c0..cols.min(c0 + side)).map(move |col| (col, row)))
         });
         for (col, row) in blocks {
-            let state = self.blocks[(row * cols + col) as usize];
+            let lossy = self.blocks[(row * cols + col) as usize].lossy;
             let area = mask.block_rect(col, row).area();
-            let still = self.frame_index.saturating_sub(state.changed_at) >= after;
-            if state.lossy && still && !dirty.is_dirty(col, row) && area <= budget {
+            let still = self.frames_since_change((col, row)) >= after;
+            if lossy && still && !dirty.is_dirty(col, row) && area <= budget {
                 mask.set(col, row, true);
                 budget -= area;
             }

@@ -262,7 +262,7 @@ impl HostEncoder {
     }
 
     /// Frames since the block at (`col`, `row`) last changed.
-    fn frames_since_change(&self, (col, row): (u32, u32)) -> u64 {
+    pub(super) fn frames_since_change(&self, (col, row): (u32, u32)) -> u64 {
         let cols = self.config.width.div_ceil(BLOCK_SIZE);
         let changed_at = self.blocks[(row * cols + col) as usize].changed_at;
         self.frame_index.saturating_sub(changed_at)
